@@ -1,0 +1,98 @@
+"""Errors kg raises, and the exit codes the command line maps them to.
+
+Every failure a user can cause is a :class:`KgError` whose message has three parts: what failed,
+where (a file with line and column, an article id, an offset) and a remedy. The CLI prints it as
+one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's ``exit_code``::
+
+    KgError                      exit 1   anything else kg reports
+    ├── InputError               exit 3   a data, ontology or annotation file is wrong
+    │   ├── FileFormatError               not UTF-8, malformed YAML/Turtle, YAML typing trap, bad tag
+    │   ├── SchemaError                   a field is missing, of the wrong type or not allowed
+    │   ├── DuplicateId                   an id (or a mapping key) is defined twice
+    │   ├── UnknownEntity                 an annotation names an id that is not defined
+    │   ├── SpanMismatch                  offsets out of range, reversed, or not matching the text
+    │   └── MissingInput                  a folder or file kg needs is absent
+    ├── ValidationFailed         exit 4   the built graph violates the SHACL shapes
+    └── OutputError              exit 5   an output could not be written (earlier outputs kept)
+
+Exit code 2 is click's, for a wrong command line.
+"""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class of every error kg reports to a user."""
+
+    exit_code = 1
+
+    def __init__(self, what: str, where: str = "", remedy: str = "") -> None:
+        self.what = what
+        self.where = where
+        self.remedy = remedy
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        """The error as one line: what (where) — remedy."""
+        text = self.what
+        if self.where:
+            text += f" ({self.where})"
+        if self.remedy:
+            text += f" — {self.remedy}"
+        return " ".join(text.split())
+
+
+class InputError(KgError):
+    """A file kg reads is wrong; nothing was written."""
+
+    exit_code = 3
+
+
+class FileFormatError(InputError):
+    """A file cannot be decoded or parsed (encoding, YAML, Turtle)."""
+
+
+class SchemaError(InputError):
+    """A field of an annotation or registry file is missing, mistyped or unknown."""
+
+
+class DuplicateId(InputError):
+    """The same id or mapping key is defined twice."""
+
+
+class UnknownEntity(InputError):
+    """An annotation refers to an id that neither it nor the registry defines."""
+
+
+class SpanMismatch(InputError):
+    """Character offsets are out of range or do not match the article text."""
+
+
+class MissingInput(InputError):
+    """A folder or file kg needs does not exist."""
+
+
+class ValidationFailed(KgError):
+    """The graph violates the SHACL shapes; ``report`` holds the readable report."""
+
+    exit_code = 4
+
+    def __init__(self, what: str, where: str = "", remedy: str = "", report: str = "") -> None:
+        super().__init__(what, where, remedy)
+        self.report = report
+
+
+class OutputError(KgError):
+    """An output could not be written; earlier outputs are left as they were."""
+
+    exit_code = 5
+
+
+EXIT_CODES = {
+    0: "success",
+    1: "unexpected error inside kg (please report it)",
+    2: "wrong command line (unknown option, missing argument)",
+    InputError.exit_code: "bad input: a data, annotation, registry or ontology file is wrong",
+    ValidationFailed.exit_code: "the built graph violates the SHACL shapes",
+    OutputError.exit_code: "an output could not be written",
+}

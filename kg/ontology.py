@@ -1,0 +1,127 @@
+"""Loading the ontology, topic scheme and shapes from ontology/ with a strict Turtle parser.
+
+rdflib accepts some malformed Turtle (IRIs with spaces, relative IRIs resolved against the file's
+location); kg parses with pyoxigraph instead, which reports line and column, then hands the triples
+to rdflib.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg import resources
+from kg.errors import FileFormatError, MissingInput
+from kg.namespaces import KG, PREFIXES, TOPIC
+from kg.yamlfile import read_text
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Node:
+    """Convert a pyoxigraph term to the rdflib term with the same meaning."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def parse_turtle(path: Path, what: str = "Turtle file") -> Graph:
+    """Parse a Turtle file strictly; no base IRI, so a relative IRI is an error.
+
+    Raises:
+        FileFormatError: not UTF-8 or not valid Turtle, naming file:line:column.
+    """
+    text = read_text(path, what)
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    try:
+        for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "offset", None)
+        reason = str(exc.msg if hasattr(exc, "msg") else exc)
+        reason = reason.split(": ", 1)[1] if reason.startswith("Parser error") and ": " in reason else reason
+        where = f"{path}:{line}:{column}" if line else str(path)
+        raise FileFormatError(f"{what} is not valid Turtle: {reason}", where, "fix the Turtle syntax") from None
+    return graph
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """The parsed ontology (with topics), the SHACL shapes, and lookups the build needs."""
+
+    graph: Graph
+    shapes: Graph
+    evidence_shapes: Graph
+    classes: frozenset[str]
+    properties: dict[str, URIRef]
+    datatype_properties: frozenset[str]
+    topics: frozenset[str]
+
+    def property(self, local: str) -> URIRef | None:
+        """The kg property with this local name, if the ontology defines it."""
+        return self.properties.get(local)
+
+
+def load_ontology(folder: Path | None = None) -> Ontology:
+    """Load ontology/*.ttl and the shapes.
+
+    Raises:
+        MissingInput: the folder or one of its files is absent.
+        FileFormatError: a file is not valid Turtle (file:line:column).
+    """
+    folder = folder or resources.ontology_dir()
+    if not folder.is_dir():
+        raise MissingInput(f"ontology folder {folder} does not exist", str(folder), "run kg from the project folder or reinstall kg")
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for name in resources.ONTOLOGY_FILES:
+        path = folder / name
+        if not path.is_file():
+            raise MissingInput(f"ontology file {name} is missing", str(path), "restore it from the project")
+        graph += parse_turtle(path, f"ontology file {name}")
+    shapes = _required(folder / resources.SHAPES_FILE)
+    evidence = _required(folder / resources.EVIDENCE_SHAPES_FILE)
+    ns = str(KG._NS)
+    classes = frozenset(
+        str(c)[len(ns):] for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(ns)
+    )
+    properties: dict[str, URIRef] = {}
+    datatype_props: set[str] = set()
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
+        for prop in graph.subjects(RDF.type, kind):
+            if isinstance(prop, URIRef) and str(prop).startswith(ns):
+                properties[str(prop)[len(ns):]] = prop
+                if kind == OWL.DatatypeProperty:
+                    datatype_props.add(str(prop)[len(ns):])
+    topics = frozenset(
+        str(t)[len(str(TOPIC)):] for t in graph.subjects(SKOS.inScheme, KG.topics) if str(t).startswith(str(TOPIC))
+    )
+    return Ontology(graph, shapes, evidence, classes, properties, frozenset(datatype_props), topics)
+
+
+def _required(path: Path) -> Graph:
+    if not path.is_file():
+        raise MissingInput(f"shapes file {path.name} is missing", str(path), "restore it from the project")
+    return parse_turtle(path, f"shapes file {path.name}")
+
+
+def label_of(graph: Graph, node: Node) -> str:
+    """The English label of a node, or its IRI's last segment."""
+    for pred in (RDFS.label, SKOS.prefLabel):
+        for value in graph.objects(node, pred):  # type: ignore[arg-type]
+            return str(value)
+    text = str(node)
+    return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]

@@ -1,0 +1,104 @@
+"""SHACL validation of a built dataset: the registry, then each article graph."""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from kg.errors import ValidationFailed
+from kg.namespaces import BACKGROUND_GRAPH, GRAPH, PREFIXES, REGISTRY_GRAPH
+from kg.ontology import Ontology
+
+SH = "http://www.w3.org/ns/shacl#"
+MAX_REPORTED = 20
+
+
+def validate_dataset(dataset: Dataset, ontology: Ontology) -> None:
+    """Validate the registry and every article graph against the shapes.
+
+    An article graph is validated together with the registry's description of the actors it
+    refers to (their types), and with the ontology (for subclass reasoning in sh:class).
+
+    Raises:
+        ValidationFailed: with a one-line summary and, in ``report``, one line per violation.
+    """
+    registry = dataset.graph(REGISTRY_GRAPH)
+    background = dataset.graph(BACKGROUND_GRAPH)
+    data = Graph()
+    for triple in registry:
+        data.add(triple)
+    for triple in background:
+        data.add(triple)
+    _check(data, ontology.shapes, ontology, "the registry")
+    shapes = Graph()
+    for triple in ontology.shapes:
+        shapes.add(triple)
+    for triple in ontology.evidence_shapes:
+        shapes.add(triple)
+    prefix = str(GRAPH["article/"])
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        name = str(graph.identifier)
+        if not name.startswith(prefix):
+            continue
+        data = Graph()
+        referenced: set[Node] = set()
+        for s, p, o in graph:
+            data.add((s, p, o))
+            referenced.add(s)
+            if isinstance(o, URIRef) and p != RDF.type:
+                referenced.add(o)
+        for node in referenced:
+            for p, o in registry.predicate_objects(node):
+                data.add((node, p, o))
+        _check(data, shapes, ontology, f"article {name[len(prefix):]}")
+
+
+def _check(data: Graph, shapes: Graph, ontology: Ontology, what: str) -> None:
+    import pyshacl  # heavy: imported only when validating
+
+    # the ontology goes into the data graph so that sh:class sees rdfs:subClassOf and the topics
+    data += ontology.graph
+    conforms, results, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    if conforms:
+        return
+    assert isinstance(results, Graph)
+    lines = sorted({_describe(results, r) for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult"))})
+    report = "\n".join(f"  - {line}" for line in lines[:MAX_REPORTED])
+    if len(lines) > MAX_REPORTED:
+        report += f"\n  … and {len(lines) - MAX_REPORTED} more"
+    raise ValidationFailed(
+        f"{what} violates the SHACL shapes in {len(lines)} place(s); first: {lines[0]}",
+        "ontology/shapes.ttl",
+        "fix the annotation or registry entries named in the report",
+        report=report,
+    )
+
+
+def _short(node: Node | None) -> str:
+    if node is None:
+        return "-"
+    text = str(node)
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return text if isinstance(node, URIRef) else repr(text)
+
+
+def _describe(results: Graph, result: Node) -> str:
+    def one(pred: str) -> Node | None:
+        return next(iter(results.objects(result, URIRef(SH + pred))), None)  # type: ignore[arg-type]
+
+    parts = [f"focus {_short(one('focusNode'))}"]
+    if one("resultPath") is not None:
+        parts.append(f"path {_short(one('resultPath'))}")
+    if one("value") is not None:
+        parts.append(f"value {_short(one('value'))}")
+    parts.append(str(one("resultMessage") or "constraint violated"))
+    return "; ".join(parts)

@@ -1,0 +1,187 @@
+"""Strict reading of YAML files: positions for every error, no typing traps, no tags, no aliases.
+
+PyYAML follows YAML 1.1, where an unquoted ``NO``, ``on`` or ``2020-07-13`` is a boolean or a date.
+kg reads the node tree (``yaml.compose``) instead of constructed objects, so every value is checked
+against the type the field needs and every error names ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from kg.errors import DuplicateId, FileFormatError, SchemaError
+
+_T = "tag:yaml.org,2002:"
+_STR, _INT, _SEQ, _MAP = _T + "str", _T + "int", _T + "seq", _T + "map"
+_READ_AS = {
+    _T + "bool": "a boolean",
+    _T + "null": "null",
+    _T + "timestamp": "a date",
+    _T + "float": "a number",
+    _T + "int": "a number",
+}
+
+
+def read_text(path: Path, what: str) -> str:
+    """Read a UTF-8 text file, raising FileFormatError naming the byte offset of bad input."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(
+            f"{what} is not valid UTF-8",
+            f"{path}, byte {exc.start}",
+            "save the file as UTF-8",
+        ) from None
+    if text.startswith("\ufeff"):
+        raise FileFormatError(
+            f"{what} starts with a byte-order mark", str(path), "save it as UTF-8 without BOM"
+        )
+    return text
+
+
+class YamlDoc:
+    """A parsed YAML file whose nodes are read with position-aware, type-checked accessors."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        self.path = path
+        self.what = what
+        text = read_text(path, what)
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+            raise FileFormatError(
+                f"{what} is not valid YAML: {exc.problem or exc.context}",
+                where,
+                "fix the YAML syntax",
+            ) from None
+        except yaml.YAMLError as exc:
+            raise FileFormatError(f"{what} is not valid YAML: {exc}", str(path), "fix the YAML syntax") from None
+        if root is None:
+            raise SchemaError(f"{what} is empty", str(path), "see the file format in the README")
+        self.root = root
+        self._seen: set[int] = set()
+
+    def where(self, node: yaml.Node) -> str:
+        """``file:line:column`` of a node (1-based)."""
+        mark = node.start_mark
+        return f"{self.path}:{mark.line + 1}:{mark.column + 1}"
+
+    def _visit(self, node: yaml.Node) -> None:
+        # an alias makes compose return the same node object twice; refusing them rules out
+        # exponential "billion laughs" documents and keeps every value at one place in the file
+        if id(node) in self._seen:
+            raise FileFormatError(
+                "YAML anchors and aliases are not allowed", self.where(node), "write the value out in full"
+            )
+        self._seen.add(id(node))
+
+    def mapping(
+        self, node: yaml.Node, context: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+    ) -> dict[str, yaml.Node]:
+        """A mapping's values by key: checks duplicate, missing and unknown keys."""
+        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
+            raise SchemaError(f"{context} must be a mapping", self.where(node), "write `key: value` lines")
+        self._visit(node)
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = self.string(key_node, f"a key of {context}")
+            if key in out:
+                raise DuplicateId(
+                    f"key `{key}` appears twice in {context}", self.where(key_node), "keep one of them"
+                )
+            out[key] = value_node
+        missing = [k for k in required if k not in out]
+        if missing:
+            raise SchemaError(
+                f"{context} lacks `{missing[0]}`", self.where(node), f"add `{missing[0]}:`"
+            )
+        allowed = set(required) | set(optional)
+        for key, value in out.items():
+            if key not in allowed:
+                raise SchemaError(
+                    f"{context} has unknown key `{key}`",
+                    self.where(value),
+                    "allowed: " + ", ".join(sorted(allowed)),
+                )
+        return out
+
+    def sequence(self, node: yaml.Node, context: str) -> list[yaml.Node]:
+        """A sequence's items."""
+        if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
+            raise SchemaError(f"{context} must be a list", self.where(node), "write a `- item` list or [a, b]")
+        self._visit(node)
+        return list(node.value)
+
+    def _scalar(self, node: yaml.Node, context: str) -> yaml.ScalarNode:
+        if not isinstance(node, yaml.ScalarNode):
+            raise SchemaError(f"{context} must be a single value", self.where(node), "write a plain value")
+        if not node.tag.startswith(_T) or node.tag[len(_T):] not in {
+            "str", "int", "bool", "null", "float", "timestamp"
+        }:
+            raise FileFormatError(
+                f"{context} has YAML tag `{node.tag}`, which kg does not accept",
+                self.where(node),
+                "remove the tag",
+            )
+        return node
+
+    def string(self, node: yaml.Node, context: str) -> str:
+        """A string value; an unquoted value YAML would read as another type is an error."""
+        scalar = self._scalar(node, context)
+        if scalar.tag != _STR:
+            read_as = _READ_AS.get(scalar.tag, scalar.tag)
+            raise FileFormatError(
+                f"{context} `{scalar.value}` is read by YAML as {read_as}, not text",
+                self.where(node),
+                f'quote it: "{scalar.value}"',
+            )
+        return str(scalar.value)
+
+    def optional_string(self, values: dict[str, yaml.Node], key: str, context: str) -> str | None:
+        """A string value that may be absent or null."""
+        node = values.get(key)
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _T + "null"):
+            return None
+        return self.string(node, f"{context} `{key}`")
+
+    def integer(self, node: yaml.Node, context: str) -> int:
+        """A whole number written without quotes."""
+        scalar = self._scalar(node, context)
+        if scalar.tag != _INT:
+            raise SchemaError(
+                f"{context} `{scalar.value}` is not a whole number", self.where(node), "write digits only"
+            )
+        try:
+            return int(str(scalar.value).replace("_", ""), 10)
+        except ValueError:
+            raise SchemaError(
+                f"{context} `{scalar.value}` is not a decimal number", self.where(node), "write digits only"
+            ) from None
+
+    def number(self, node: yaml.Node, context: str) -> float:
+        """A number such as 0.85."""
+        scalar = self._scalar(node, context)
+        if scalar.tag not in (_INT, _T + "float"):
+            raise SchemaError(f"{context} `{scalar.value}` is not a number", self.where(node), "write e.g. 0.8")
+        try:
+            return float(str(scalar.value))
+        except ValueError:
+            raise SchemaError(f"{context} `{scalar.value}` is not a number", self.where(node), "write e.g. 0.8") from None
+
+    def boolean(self, node: yaml.Node, context: str) -> bool:
+        """true or false."""
+        scalar = self._scalar(node, context)
+        if scalar.tag != _T + "bool" or str(scalar.value).lower() not in ("true", "false"):
+            raise SchemaError(f"{context} must be true or false", self.where(node), "write true or false")
+        return str(scalar.value).lower() == "true"
+
+    def strings(self, node: yaml.Node | None, context: str) -> tuple[str, ...]:
+        """A list of strings (absent means empty)."""
+        if node is None:
+            return ()
+        return tuple(self.string(item, f"an item of {context}") for item in self.sequence(node, context))
