@@ -1,0 +1,125 @@
+"""Exporting a built dataset in the usual formats; a registry maps format names to writers.
+
+RDF formats are re-parsed by tests with an independent parser (pyoxigraph) and compared with the
+built dataset. Line-based formats are sorted so identical inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.namespaces import PREFIXES
+from kg.network import build_network, to_graphml
+from kg.output import write_atomic
+
+
+def _union(dataset: Dataset) -> Graph:
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for s, p, o in sorted({q[:3] for q in dataset.quads((None, None, None, None))}):
+        graph.add((s, p, o))
+    return graph
+
+
+def _sorted_lines(text: str) -> bytes:
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _turtle(dataset: Dataset) -> bytes:
+    return _union(dataset).serialize(format="turtle").encode("utf-8")
+
+
+def _ntriples(dataset: Dataset) -> bytes:
+    return _sorted_lines(_union(dataset).serialize(format="nt"))
+
+
+def _trig(dataset: Dataset) -> bytes:
+    return dataset.serialize(format="trig").encode("utf-8")
+
+
+def _nquads(dataset: Dataset) -> bytes:
+    return _sorted_lines(dataset.serialize(format="nquads"))
+
+
+def _jsonld(dataset: Dataset) -> bytes:
+    # the context is given inline, so no reader has to fetch anything
+    text = dataset.serialize(format="json-ld", context=dict(PREFIXES), indent=1, sort_keys=True)
+    return text.encode("utf-8")
+
+
+def _graphml(dataset: Dataset) -> bytes:
+    return to_graphml(build_network(dataset))
+
+
+def _term_kind(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return "iri"
+    if isinstance(term, BNode):
+        return "blank"
+    return "literal"
+
+
+def _csv(dataset: Dataset) -> bytes:
+    rows = set()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        graph_name = str(g.identifier) if isinstance(g, Graph) else str(g)
+        datatype = str(o.datatype) if isinstance(o, Literal) and o.datatype else ""
+        language = (o.language or "") if isinstance(o, Literal) else ""
+        rows.add((graph_name, str(s), str(p), str(o), _term_kind(o), datatype, language))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["graph", "subject", "predicate", "object", "object_kind", "datatype", "language"])
+    writer.writerows(sorted(rows))
+    return buffer.getvalue().encode("utf-8")
+
+
+EXPORTERS: dict[str, Callable[[Dataset], bytes]] = {
+    "turtle": _turtle,
+    "ntriples": _ntriples,
+    "trig": _trig,
+    "nquads": _nquads,
+    "jsonld": _jsonld,
+    "graphml": _graphml,
+    "csv": _csv,
+}
+SUFFIXES = {
+    "turtle": ".ttl", "ntriples": ".nt", "trig": ".trig", "nquads": ".nq",
+    "jsonld": ".jsonld", "graphml": ".graphml", "csv": ".csv",
+}
+
+
+def serialize_dataset(dataset: Dataset, fmt: str, inferred: bool = False) -> bytes:
+    """The dataset in format ``fmt`` (a key of EXPORTERS), optionally with the OWL-RL closure added."""
+    if inferred:
+        from kg.build import new_dataset
+        from kg.inference import INFERRED_GRAPH, infer_closure
+
+        closure = infer_closure(dataset)
+        combined = new_dataset()
+        for s, p, o, g in sorted(dataset.quads((None, None, None, None)), key=lambda q: (str(q[3]), q[0], q[1], q[2])):
+            name = g.identifier if isinstance(g, Graph) else g
+            combined.graph(name).add((s, p, o))  # type: ignore[arg-type]
+        target = combined.graph(INFERRED_GRAPH)
+        for triple in sorted(closure):
+            target.add(triple)
+        dataset = combined
+    return EXPORTERS[fmt](dataset)
+
+
+def export_dataset(dataset: Dataset, fmt: str, path: Path, inferred: bool = False) -> int:
+    """Write the dataset to ``path`` atomically; returns the number of bytes written.
+
+    Raises:
+        OutputError: the file cannot be written (an earlier file at ``path`` is left as it was).
+    """
+    data = serialize_dataset(dataset, fmt, inferred)
+    write_atomic(path, data)
+    return len(data)

@@ -1,0 +1,123 @@
+"""The actor network as a networkx graph: entities and topics as nodes, article facts as edges.
+
+Every edge carries the evidence sentence(s) that state it and who said it, so views built from the
+network (GraphML, the HTML page) keep the trace back to the text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg.namespaces import BACKGROUND_GRAPH, GRAPH, KG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SCHEMA, TOPIC
+
+# facts that are attributes of a node in the network rather than edges
+ATTRIBUTE_PREDICATES = {KG.modality, KG.quotation, KG.description, KG.date}
+SOURCE_SIDE = {KG.Assertion, KG.TextSpan, KG.Sentence, KG.Article}
+BACKGROUND_EDGES = {KG.memberOf, KG.partOf}
+
+
+def _local(iri: Node) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def build_network(dataset: Dataset) -> nx.MultiDiGraph:
+    """The network of the article facts in ``dataset``, plus registry membership among its nodes.
+
+    Node attributes: ``label``, ``type`` (kg class local name), ``iri``, ``wikidata``, ``iso3166``.
+    Edge attributes: ``predicate``, ``label``, ``article``, ``evidence`` (sentences, joined),
+    ``stated_by``, ``origin`` (``article`` or ``registry``).
+    """
+    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    registry = dataset.graph(REGISTRY_GRAPH)
+    background = dataset.graph(BACKGROUND_GRAPH)
+    article_prefix = str(GRAPH["article/"])
+    subclass_of: dict[Node, set[Node]] = defaultdict(set)
+    for s, o in ontology.subject_objects(RDFS.subClassOf):
+        subclass_of[s].add(o)
+
+    labels: dict[Node, str] = {}
+    types: dict[Node, set[Node]] = defaultdict(set)
+    for graph in dataset.graphs():
+        for s, p, o in graph.triples((None, RDFS.label, None)):
+            labels.setdefault(s, str(o))
+        for s, o in graph.subject_objects(RDF.type):
+            types[s].add(o)
+        for s, o in graph.subject_objects(SKOS.prefLabel):
+            labels.setdefault(s, str(o))
+
+    def node_type(node: Node) -> str:
+        classes = {c for c in types.get(node, set()) if str(c).startswith(str(KG._NS))}
+        # the most specific class: one that no other class of the node is a subclass of
+        specific = [c for c in classes if not any(c in subclass_of[d] for d in classes if d != c)]
+        if specific:
+            return sorted(_local(c) for c in specific)[0]
+        return "Topic" if str(node).startswith(str(TOPIC)) else "Thing"
+
+    net = nx.MultiDiGraph()
+
+    def add_node(node: Node) -> str:
+        key = str(node)
+        if key not in net:
+            attrs = {"label": labels.get(node, _local(node)), "type": node_type(node), "iri": key}
+            for qid in registry.objects(node, SCHEMA.sameAs):  # type: ignore[arg-type]
+                attrs["wikidata"] = _local(qid)
+            for code in registry.objects(node, KG.iso3166Alpha2):  # type: ignore[arg-type]
+                attrs["iso3166"] = str(code)
+            net.add_node(key, **attrs)
+        return key
+
+    edges = []
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        name = str(graph.identifier)
+        if not name.startswith(article_prefix):
+            continue
+        article = name[len(article_prefix):]
+        sentence_text: dict[Node, str] = {s: str(t) for s, t in graph.subject_objects(KG.text)}
+        span_sentence: dict[Node, Node] = dict(graph.subject_objects(KG.inSentence))  # type: ignore[arg-type]
+        for assertion in graph.subjects(RDF.type, KG.Assertion):
+            s = graph.value(assertion, RDF.subject)
+            p = graph.value(assertion, RDF.predicate)
+            o = graph.value(assertion, RDF.object)
+            if s is None or p is None or o is None or p in ATTRIBUTE_PREDICATES or isinstance(o, Literal):
+                continue
+            if types.get(o, set()) & SOURCE_SIDE:
+                continue
+            sentences = sorted(
+                {sentence_text.get(span_sentence.get(span), "") for span in graph.objects(assertion, KG.evidence)}  # type: ignore[arg-type]
+            )
+            stated = sorted(labels.get(w, _local(w)) for w in graph.objects(assertion, KG.statedBy))  # type: ignore[arg-type]
+            stated += sorted(labels.get(w, _local(w)) for w in graph.objects(assertion, KG.statedIn))  # type: ignore[arg-type]
+            edges.append((str(s), str(o), {
+                "predicate": _local(p),
+                "label": labels.get(p, _local(p)),
+                "article": article,
+                "evidence": "\n".join(t for t in sentences if t),
+                "stated_by": "; ".join(stated),
+                "origin": "article",
+            }, s, o))
+    for s_key, o_key, attrs, s, o in sorted(edges, key=lambda e: (e[0], e[2]["predicate"], e[1])):
+        add_node(s)
+        add_node(o)
+        net.add_edge(s_key, o_key, key=f"{attrs['predicate']}@{attrs['article']}", **attrs)
+    present = set(net.nodes)
+    for s, p, o in sorted(background):
+        if p in BACKGROUND_EDGES and str(s) in present and str(o) in present:
+            net.add_edge(str(s), str(o), key=f"{_local(p)}@registry", predicate=_local(p),
+                         label=labels.get(p, _local(p)), article="", evidence="", stated_by="", origin="registry")
+    return net
+
+
+def to_graphml(net: nx.MultiDiGraph) -> bytes:
+    """GraphML of the network; nodes and edges in a stable order."""
+    ordered = nx.MultiDiGraph()
+    for node in sorted(net.nodes):
+        ordered.add_node(node, **net.nodes[node])
+    for s, o, key, attrs in sorted(net.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        ordered.add_edge(s, o, key=key, **attrs)
+    return ("\n".join(nx.generate_graphml(ordered, named_key_ids=True)) + "\n").encode("utf-8")
