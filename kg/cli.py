@@ -50,8 +50,10 @@ def main() -> None:
               show_default=True, help="Folder with registry.yaml, annotations/ and articles/.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
               help="Folder to write kg.trig, kg.ttl and kg.html into.")
+@click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Use this ontology folder instead of the bundled ontology/.")
 @reports_errors
-def build(data_dir: Path, out_dir: Path) -> None:
+def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None) -> None:
     """Build and validate the graph, and write it with its HTML view.
 
     Writes OUT/kg.trig (one named graph per article, plus ontology and registry graphs),
@@ -64,7 +66,7 @@ def build(data_dir: Path, out_dir: Path) -> None:
     """
     from kg.pipeline import run_build
 
-    report = run_build(data_dir, out_dir)
+    report = run_build(data_dir, out_dir, ontology_dir=ontology_dir)
     for line in report.summary():
         click.echo(line)
 

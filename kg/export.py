@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,18 +42,54 @@ def _ntriples(dataset: Dataset) -> bytes:
     return _sorted_lines(_union(dataset).serialize(format="nt"))
 
 
+def _named_graphs(dataset: Dataset) -> list[Graph]:
+    """The non-empty graphs in IRI order (rdflib's own order varies between runs)."""
+    return sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier))
+
+
+def _graph_copy(source: Graph) -> Graph:
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in sorted(source):
+        graph.add(triple)
+    return graph
+
+
 def _trig(dataset: Dataset) -> bytes:
-    return dataset.serialize(format="trig").encode("utf-8")
+    parts = [f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(PREFIXES.items())]
+    for graph in _named_graphs(dataset):
+        body = _graph_copy(graph).serialize(format="turtle")
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        inner = "\n".join(("    " + line) if line else "" for line in lines).strip("\n")
+        parts.append(f"\n<{graph.identifier}> {{\n{inner}\n}}\n")
+    return "".join(parts).encode("utf-8")
 
 
 def _nquads(dataset: Dataset) -> bytes:
     return _sorted_lines(dataset.serialize(format="nquads"))
 
 
+def _canonical_json(value: object) -> object:
+    # lists of nodes and values are ordered by their JSON text, so the output is stable
+    if isinstance(value, dict):
+        return {k: _canonical_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
 def _jsonld(dataset: Dataset) -> bytes:
     # the context is given inline, so no reader has to fetch anything
-    text = dataset.serialize(format="json-ld", context=dict(PREFIXES), indent=1, sort_keys=True)
-    return text.encode("utf-8")
+    graphs = []
+    for graph in _named_graphs(dataset):
+        doc = json.loads(_graph_copy(graph).serialize(format="json-ld", context=dict(PREFIXES)))
+        nodes = doc.get("@graph", [doc]) if isinstance(doc, dict) else doc
+        nodes = [{k: v for k, v in node.items() if k != "@context"} for node in nodes]
+        graphs.append({"@id": str(graph.identifier), "@graph": _canonical_json(nodes)})
+    text = json.dumps({"@context": dict(PREFIXES), "@graph": graphs}, indent=1, sort_keys=True, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
 
 
 def _graphml(dataset: Dataset) -> bytes:

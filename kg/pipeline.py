@@ -32,7 +32,12 @@ class BuildReport:
         return lines
 
 
-def run_build(data_dir: Path | str = "data", out_dir: Path | str = "out", validate: bool = True) -> BuildReport:
+def run_build(
+    data_dir: Path | str = "data",
+    out_dir: Path | str = "out",
+    validate: bool = True,
+    ontology_dir: Path | None = None,
+) -> BuildReport:
     """Build the dataset from ``data_dir``, validate it, and write kg.trig, kg.ttl and kg.html.
 
     Everything is computed before anything is written, so a bad input or a SHACL violation leaves
@@ -41,7 +46,7 @@ def run_build(data_dir: Path | str = "data", out_dir: Path | str = "out", valida
     Raises:
         InputError subclasses, ValidationFailed, OutputError.
     """
-    result = build_graph(Path(data_dir))
+    result = build_graph(Path(data_dir), ontology_dir)
     if validate:
         validate_dataset(result.dataset, result.ontology)
     contents: dict[str, bytes] = {name: serialize_dataset(result.dataset, fmt) for name, fmt in OUTPUTS.items()}
