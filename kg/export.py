@@ -67,7 +67,13 @@ def _trig(dataset: Dataset) -> bytes:
 
 
 def _nquads(dataset: Dataset) -> bytes:
-    return _sorted_lines(dataset.serialize(format="nquads"))
+    lines = []
+    for graph in _named_graphs(dataset):
+        name = f"<{graph.identifier}>"
+        for line in _graph_copy(graph).serialize(format="nt").splitlines():
+            if line.endswith(" ."):
+                lines.append(f"{line[:-2]} {name} .")
+    return _sorted_lines("\n".join(lines))
 
 
 def _canonical_json(value: object) -> object:

@@ -21,6 +21,9 @@ from kg.namespaces import KG, PREFIXES, TOPIC
 from kg.yamlfile import read_text
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Node:
     """Convert a pyoxigraph term to the rdflib term with the same meaning."""
     if isinstance(term, ox.NamedNode):
@@ -30,6 +33,9 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.De
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            # RDF 1.1: a simple literal is an xsd:string; rdflib keeps the two apart, so normalise
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 

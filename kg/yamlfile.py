@@ -15,6 +15,7 @@ from kg.errors import DuplicateId, FileFormatError, SchemaError
 
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _SEQ, _MAP = _T + "str", _T + "int", _T + "seq", _T + "map"
+_PLAIN_TAGS = {"str", "int", "bool", "null", "float", "timestamp", "seq", "map"}
 _READ_AS = {
     _T + "bool": "a boolean",
     _T + "null": "null",
@@ -84,6 +85,7 @@ class YamlDoc:
         self, node: yaml.Node, context: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
     ) -> dict[str, yaml.Node]:
         """A mapping's values by key: checks duplicate, missing and unknown keys."""
+        self._check_tag(node, context)
         if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
             raise SchemaError(f"{context} must be a mapping", self.where(node), "write `key: value` lines")
         self._visit(node)
@@ -112,22 +114,25 @@ class YamlDoc:
 
     def sequence(self, node: yaml.Node, context: str) -> list[yaml.Node]:
         """A sequence's items."""
+        self._check_tag(node, context)
         if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
             raise SchemaError(f"{context} must be a list", self.where(node), "write a `- item` list or [a, b]")
         self._visit(node)
         return list(node.value)
 
-    def _scalar(self, node: yaml.Node, context: str) -> yaml.ScalarNode:
-        if not isinstance(node, yaml.ScalarNode):
-            raise SchemaError(f"{context} must be a single value", self.where(node), "write a plain value")
-        if not node.tag.startswith(_T) or node.tag[len(_T):] not in {
-            "str", "int", "bool", "null", "float", "timestamp"
-        }:
+    def _check_tag(self, node: yaml.Node, context: str) -> None:
+        # explicit tags (`!!python/object`, `!custom`) are refused before anything else is looked at
+        if not node.tag.startswith(_T) or node.tag[len(_T):] not in _PLAIN_TAGS:
             raise FileFormatError(
                 f"{context} has YAML tag `{node.tag}`, which kg does not accept",
                 self.where(node),
                 "remove the tag",
             )
+
+    def _scalar(self, node: yaml.Node, context: str) -> yaml.ScalarNode:
+        self._check_tag(node, context)
+        if not isinstance(node, yaml.ScalarNode):
+            raise SchemaError(f"{context} must be a single value", self.where(node), "write a plain value")
         return node
 
     def string(self, node: yaml.Node, context: str) -> str:

@@ -1,0 +1,152 @@
+"""Bad input: a one-line error naming the file and place, a documented exit code, nothing lost."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.cli import main
+from kg.errors import FileFormatError, InputError, OutputError, ValidationFailed
+
+ANNOTATION = Path("annotations") / "article-001.yaml"
+MEETING_SPAN = '{start: 377, end: 386, text: "A meeting"}'
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test set-up: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def build(data: Path, out: Path, *extra: str) -> Result:
+    return run("build", "--data", str(data), "--out", str(out), *extra)
+
+
+def one_line_error(result: Result, code: int, *needles: str) -> str:
+    assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("Error: "), first
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in first, (needle, first)
+    return first
+
+
+def add_relation(data: Path, yaml_text: str) -> None:
+    path = data / ANNOTATION
+    path.write_text(path.read_text(encoding="utf-8") + yaml_text, encoding="utf-8")
+
+
+CASES = {
+    # name: (file to edit relative to data/, old, new, exit code, words the error line must contain)
+    "unknown entity": (ANNOTATION, 'object: "meeting"', 'object: "meetin"', 3, ["`meetin`", "article-001.yaml:"]),
+    "unknown registry actor": (ANNOTATION, 'registry: "frontex"', 'registry: "frontexx"', 3, ["frontexx", "article-001.yaml:"]),
+    "duplicate entity id": (ANNOTATION, 'id: "france"', 'id: "italy"', 3, ["`italy`", "defined twice"]),
+    "duplicate key": (ANNOTATION, '    registry: "france"\n', '    registry: "france"\n    registry: "france"\n', 3,
+                      ["`registry` appears twice", "article-001.yaml:48:"]),
+    "duplicate registry id": (Path("registry.yaml"), 'id: "france"', 'id: "italy"', 3, ["`italy`", "registry.yaml:"]),
+    "span out of range": (ANNOTATION, '{start: 97, end: 102, text: "Italy"}', '{start: 97, end: 99999, text: "Italy"}', 3,
+                          ["out of range", "article-001", "97–99999"]),
+    "negative span": (ANNOTATION, '{start: 97, end: 102, text: "Italy"}', '{start: -3, end: 102, text: "Italy"}', 3,
+                      ["out of range"]),
+    "reversed span": (ANNOTATION, '{start: 97, end: 102, text: "Italy"}', '{start: 102, end: 97, text: "Italy"}', 3,
+                      ["out of range"]),
+    "span text mismatch": (ANNOTATION, '{start: 97, end: 102, text: "Italy"}', '{start: 98, end: 103, text: "Italy"}', 3,
+                           ["article-001", "98–103", "'taly,'", "'Italy'", "article-001.yaml:"]),
+    "unquoted NO": (ANNOTATION, '- id: "france"', "- id: NO", 3, ["`NO`", "boolean", 'quote it: "NO"', "article-001.yaml:46:"]),
+    "unquoted on": (Path("registry.yaml"), 'id: "france"', "id: on", 3, ["`on`", "boolean", "registry.yaml:"]),
+    "unquoted date": (ANNOTATION, "published: null", "published: 2020-07-13", 3, ["a date", "article-001.yaml:11:"]),
+    "python tag": (ANNOTATION, 'language: "en"', 'language: !!python/object/apply:os.system ["true"]', 3,
+                   ["python/object", "article-001.yaml:"]),
+    "unknown predicate": (ANNOTATION, 'predicate: "organized"', 'predicate: "organised"', 3, ["`organised`"]),
+    "unknown key": (ANNOTATION, 'role: "italy-minister-of-the-interior"', 'rôle: "italy-minister-of-the-interior"', 3,
+                    ["unknown key"]),
+    "bad yaml": (ANNOTATION, "relations:\n", "relations:\n  - [unclosed\n", 3, ["not valid YAML", "article-001.yaml:"]),
+    "article text changed": (Path("articles/article-001.txt"), "North of Trieste", "South of Trieste", 3,
+                             ["sha256", "article-001"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_annotation_or_registry(case: str, data_copy: Path, tmp_path: Path) -> None:
+    file, old, new, code, needles = CASES[case]
+    edit(data_copy / file, old, new)
+    result = build(data_copy, tmp_path / "out")
+    one_line_error(result, code, *needles)
+    assert not (tmp_path / "out").exists()  # nothing written, not even the folder
+
+
+def test_non_utf8_article(data_copy: Path, tmp_path: Path) -> None:
+    path = data_copy / "articles" / "article-001.txt"
+    path.write_bytes(path.read_bytes()[:50] + b"\xff\xfe" + path.read_bytes()[50:])
+    one_line_error(build(data_copy, tmp_path / "out"), 3, "not valid UTF-8", "byte 50")
+
+
+def test_evidence_across_sentences(data_copy: Path, tmp_path: Path) -> None:
+    edit(data_copy / ANNOTATION, MEETING_SPAN, '{start: 370, end: 386, text: "ment.\\n\\nA meeting"}')
+    one_line_error(build(data_copy, tmp_path / "out"), 3, "not inside one sentence")
+
+
+def test_missing_data_folder(tmp_path: Path) -> None:
+    one_line_error(build(tmp_path / "nope", tmp_path / "out"), 3, "does not exist")
+
+
+def test_malformed_ontology_turtle_reports_line_and_column(data_copy: Path, ontology_copy: Path, tmp_path: Path) -> None:
+    with (ontology_copy / "kg.ttl").open("a", encoding="utf-8") as handle:
+        handle.write('\nkg:Broken a owl:Class ;\n    rdfs:label "broken"@en\n    rdfs:comment "no separator" .\n')
+    first = one_line_error(build(data_copy, tmp_path / "out", "--ontology", str(ontology_copy)), 3, "not valid Turtle")
+    assert re.search(r"kg\.ttl:\d+:\d+", first), first
+
+
+def test_relative_iri_in_ontology(data_copy: Path, ontology_copy: Path, tmp_path: Path) -> None:
+    with (ontology_copy / "topics.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("\n<relative-topic> a kg:Topic .\n")
+    first = one_line_error(build(data_copy, tmp_path / "out", "--ontology", str(ontology_copy)), 3, "topics.ttl:")
+    assert "IRI" in first
+
+
+def test_shacl_violation_fails_with_a_readable_report(data_copy: Path, tmp_path: Path) -> None:
+    for day in ("2020-07-13", "2020-07-14"):
+        add_relation(data_copy, f'  - subject: "meeting"\n    predicate: "date"\n    object: "{day}"\n'
+                     f'    object_is_literal: true\n    datatype: "date"\n    evidence:\n      - {MEETING_SPAN}\n')
+    result = build(data_copy, tmp_path / "out")
+    first = one_line_error(result, ValidationFailed.exit_code, "SHACL", "article-001")
+    assert "kg:date" in result.stderr and "at most one" in result.stderr
+    assert first.count("\n") == 0
+
+
+@pytest.mark.parametrize("target", ["file", "under-a-file"])
+def test_unwritable_output(target: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder")
+    out = blocker if target == "file" else blocker / "sub"
+    one_line_error(build(Path("data"), out), OutputError.exit_code, str(blocker))
+    assert blocker.read_text() == "not a folder"
+
+
+def test_export_to_a_folder_is_refused(tmp_path: Path) -> None:
+    one_line_error(run("export", "--format", "turtle", "-o", str(tmp_path)), OutputError.exit_code, "is a folder")
+
+
+def test_earlier_outputs_survive_a_failed_build(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build(data_copy, out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert set(before) == {"kg.trig", "kg.ttl", "kg.html"}
+    edit(data_copy / ANNOTATION, 'object: "meeting"', 'object: "meetin"')
+    assert build(data_copy, out).exit_code == InputError.exit_code
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # same files, same bytes, no leftovers
+
+
+def test_error_classes_have_distinct_documented_codes() -> None:
+    from kg.errors import EXIT_CODES
+
+    assert {InputError.exit_code, ValidationFailed.exit_code, OutputError.exit_code} <= set(EXIT_CODES)
+    assert FileFormatError.exit_code == InputError.exit_code
