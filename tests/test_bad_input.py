@@ -150,3 +150,22 @@ def test_error_classes_have_distinct_documented_codes() -> None:
 
     assert {InputError.exit_code, ValidationFailed.exit_code, OutputError.exit_code} <= set(EXIT_CODES)
     assert FileFormatError.exit_code == InputError.exit_code
+
+
+def test_fact_without_evidence_is_a_violation_for_kg_and_for_pyshacl(seed) -> None:  # type: ignore[no-untyped-def]
+    """The evidence rule is standard SHACL-SPARQL: kg's native runner and pyshacl agree on it."""
+    import pyshacl
+    from rdflib import Graph
+
+    from kg.namespaces import ID, KG, article_graph
+    from kg.validate import _check_sparql_constraints
+
+    data = Graph()
+    for triple in seed.dataset.graph(article_graph("article-001")):
+        data.add(triple)
+    data.add((ID["actor/frontex"], KG.participatedIn, ID["article-001/meeting"]))  # no assertion, no evidence
+    with pytest.raises(ValidationFailed) as caught:
+        _check_sparql_constraints(data, seed.ontology.evidence_shapes, "article article-001")
+    assert "id:actor/frontex kg:participatedIn id:article-001/meeting has no assertion" in caught.value.report
+    conforms, _results, text = pyshacl.validate(data, shacl_graph=seed.ontology.evidence_shapes, advanced=True)
+    assert not conforms and "frontex" in text
