@@ -38,9 +38,7 @@ def load_annotation(path: Path, data_dir: Path) -> Annotation:
         MissingInput: the article text file does not exist.
     """
     doc = YamlDoc(path, "annotation")
-    top = doc.mapping(
-        doc.root, "the annotation", required=("schema", "article", "sentences", "entities", "relations")
-    )
+    top = doc.mapping(doc.root, "the annotation", required=("schema", "article", "sentences", "entities", "relations"))
     schema = doc.string(top["schema"], "`schema`")
     if schema != ANNOTATION_SCHEMA:
         raise SchemaError(
@@ -88,7 +86,11 @@ def _read_article(doc: YamlDoc, node: yaml.Node) -> ArticleMeta:
         check_date(doc, values["published"], published, "article `published`")
     sha = doc.string(values["sha256"], "article `sha256`")
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        raise SchemaError("article `sha256` is not 64 lower-case hex digits", doc.where(values["sha256"]), "run `sha256sum` on the text")
+        raise SchemaError(
+            "article `sha256` is not 64 lower-case hex digits",
+            doc.where(values["sha256"]),
+            "run `sha256sum` on the text",
+        )
     return ArticleMeta(
         id=article_id,
         text_file=doc.string(values["text"], "article `text`"),
@@ -152,7 +154,9 @@ class _SpanReader:
 
 
 def _read_entity(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> Entity:
-    values = doc.mapping(node, "an entity", required=("id",), optional=("registry", "type", "label", "mentions", "wikidata"))
+    values = doc.mapping(
+        node, "an entity", required=("id",), optional=("registry", "type", "label", "mentions", "wikidata")
+    )
     entity_id = check_slug(doc, values["id"], doc.string(values["id"], "entity `id`"), "entity `id`")
     context = f"entity `{entity_id}`"
     registry_id = doc.optional_string(values, "registry", context)
@@ -164,7 +168,7 @@ def _read_entity(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> Entity:
             doc.where(node),
             "link it to a registry actor or describe it",
         )
-    mentions = ()
+    mentions: tuple[Span, ...] = ()
     if "mentions" in values:
         mentions = tuple(
             reader.span(item, f"a mention of `{entity_id}`")
@@ -181,7 +185,14 @@ def _read_relations(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> list[
         "a relation",
         required=("subject", "predicate", "object", "evidence"),
         optional=(
-            "object_is_literal", "datatype", "stated_by", "stated_in", "modality", "status", "role", "confidence",
+            "object_is_literal",
+            "datatype",
+            "stated_by",
+            "stated_in",
+            "modality",
+            "status",
+            "role",
+            "confidence",
         ),
     )
     # `subject` and `object` may be lists: the relation then holds for every pair, with one evidence
@@ -191,7 +202,9 @@ def _read_relations(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> list[
     else:
         subjects = [doc.string(subject_node, "relation `subject`")]
     predicate = doc.string(values["predicate"], "relation `predicate`")
-    is_literal = doc.boolean(values["object_is_literal"], "`object_is_literal`") if "object_is_literal" in values else False
+    is_literal = (
+        doc.boolean(values["object_is_literal"], "`object_is_literal`") if "object_is_literal" in values else False
+    )
     object_node = values["object"]
     if isinstance(object_node, yaml.SequenceNode):
         objects = list(doc.strings(object_node, "relation `object`"))
@@ -199,7 +212,9 @@ def _read_relations(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> list[
         objects = [doc.string(object_node, "relation `object`")]
     datatype = doc.optional_string(values, "datatype", "relation")
     if datatype is not None and datatype not in DATATYPES:
-        raise SchemaError(f"unknown datatype `{datatype}`", doc.where(values["datatype"]), "use " + ", ".join(DATATYPES))
+        raise SchemaError(
+            f"unknown datatype `{datatype}`", doc.where(values["datatype"]), "use " + ", ".join(DATATYPES)
+        )
     if is_literal and datatype == "date":
         for obj in objects:
             check_date(doc, object_node, obj, "relation `object`")
@@ -212,7 +227,9 @@ def _read_relations(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> list[
     if "confidence" in values:
         confidence = doc.number(values["confidence"], "`confidence`")
         if not 0.0 <= confidence <= 1.0:
-            raise SchemaError(f"confidence {confidence} is not between 0 and 1", doc.where(values["confidence"]), "use 0…1")
+            raise SchemaError(
+                f"confidence {confidence} is not between 0 and 1", doc.where(values["confidence"]), "use 0…1"
+            )
     return [
         Relation(
             subject=subject,

@@ -52,14 +52,29 @@ DATATYPES = {"string": XSD.string, "date": XSD.date, "integer": XSD.integer}
 
 # classes whose instances keep one IRI across articles; all other entities are minted per article
 GLOBAL_PREFIX = {
-    "State": "actor", "SupranationalUnion": "actor", "IntergovernmentalOrganization": "actor",
-    "Agency": "actor", "Institution": "actor", "Person": "person", "Post": "post",
-    "Place": "place", "OnlinePlace": "place",
+    "State": "actor",
+    "SupranationalUnion": "actor",
+    "IntergovernmentalOrganization": "actor",
+    "Agency": "actor",
+    "Institution": "actor",
+    "Person": "person",
+    "Post": "post",
+    "Place": "place",
+    "OnlinePlace": "place",
 }
 # classes an annotation may not create: they are the source side or come from the ontology
 NOT_ANNOTATABLE = {
-    "Actor", "Organization", "Agreement", "Article", "Sentence", "TextSpan", "Assertion",
-    "Membership", "Topic", "Modality", "CooperationStatus",
+    "Actor",
+    "Organization",
+    "Agreement",
+    "Article",
+    "Sentence",
+    "TextSpan",
+    "Assertion",
+    "Membership",
+    "Topic",
+    "Modality",
+    "CooperationStatus",
 }
 
 
@@ -110,7 +125,9 @@ def build_graph(data_dir: Path | str = "data", ontology_dir: Path | None = None)
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise MissingInput(f"data folder {data_dir} does not exist", str(data_dir), "pass --data DIR or run in the project folder")
+        raise MissingInput(
+            f"data folder {data_dir} does not exist", str(data_dir), "pass --data DIR or run in the project folder"
+        )
     ontology = load_ontology(ontology_dir)
     registry_path = data_dir / REGISTRY_FILE
     if not registry_path.is_file():
@@ -126,7 +143,9 @@ def build_graph(data_dir: Path | str = "data", ontology_dir: Path | None = None)
         article_id = annotation.article.id
         if article_id in seen:
             raise DuplicateId(
-                f"article id `{article_id}` is annotated twice", f"{path} and {seen[article_id]}", "give each article its own id"
+                f"article id `{article_id}` is annotated twice",
+                f"{path} and {seen[article_id]}",
+                "give each article its own id",
             )
         seen[article_id] = str(path)
         annotations.append(annotation)
@@ -249,9 +268,7 @@ class _Compiler:
         node = ID[f"{self.aid}/span/{span.start}-{span.end}"]
         if (node, RDF.type, KG.TextSpan) in self.g:
             return node
-        index = next(
-            (i for i, (s, e) in enumerate(self.a.sentences) if s <= span.start and span.end <= e), None
-        )
+        index = next((i for i, (s, e) in enumerate(self.a.sentences) if s <= span.start and span.end <= e), None)
         if index is None:
             raise SpanMismatch(
                 f"span {span.start}–{span.end} {span.text!r} of article {self.aid} is not inside one sentence",
@@ -313,17 +330,21 @@ class _Compiler:
     def resolve(self, ref: str, where: str, role: str) -> URIRef:
         """An entity id, ``topic:<id>`` or ``modality:<name>`` as an IRI."""
         if ref.startswith("topic:"):
-            name = ref[len("topic:"):]
+            name = ref[len("topic:") :]
             if name not in self.ontology.topics:
                 raise UnknownEntity(
-                    f"{role} `{ref}` is not in the topic scheme", where, "use one of " + ", ".join(sorted(self.ontology.topics))
+                    f"{role} `{ref}` is not in the topic scheme",
+                    where,
+                    "use one of " + ", ".join(sorted(self.ontology.topics)),
                 )
             return TOPIC[name]
         if ref.startswith("modality:"):
-            return self.concept(ref[len("modality:"):], MODALITIES, where, "modality")
+            return self.concept(ref[len("modality:") :], MODALITIES, where, "modality")
         if ref not in self.entities:
             raise UnknownEntity(
-                f"{role} `{ref}` is not an entity of article {self.aid}", where, "define it under `entities:` or fix the id"
+                f"{role} `{ref}` is not an entity of article {self.aid}",
+                where,
+                "define it under `entities:` or fix the id",
             )
         return self.entities[ref]
 
@@ -339,12 +360,16 @@ class _Compiler:
             predicate = self.ontology.property(rel.predicate)
             if predicate is None:
                 raise SchemaError(
-                    f"predicate `{rel.predicate}` is not a kg property", rel.where, "use a property of ontology/kg.ttl, e.g. participatedIn"
+                    f"predicate `{rel.predicate}` is not a kg property",
+                    rel.where,
+                    "use a property of ontology/kg.ttl, e.g. participatedIn",
                 )
             is_datatype = rel.predicate in self.ontology.datatype_properties
             if is_datatype != rel.object_is_literal:
                 need = "a literal (object_is_literal: true)" if is_datatype else "an entity id"
-                raise SchemaError(f"`{rel.predicate}` needs {need} as object", rel.where, "fix `object` or `object_is_literal`")
+                raise SchemaError(
+                    f"`{rel.predicate}` needs {need} as object", rel.where, "fix `object` or `object_is_literal`"
+                )
             subject = self.resolve(rel.subject, rel.where, "subject")
             obj: Node
             if rel.object_is_literal:

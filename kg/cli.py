@@ -46,12 +46,29 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
-              show_default=True, help="Folder with registry.yaml, annotations/ and articles/.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder to write kg.trig, kg.ttl and kg.html into.")
-@click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Use this ontology folder instead of the bundled ontology/.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder with registry.yaml, annotations/ and articles/.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder to write kg.trig, kg.ttl and kg.html into.",
+)
+@click.option(
+    "--ontology",
+    "ontology_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Use this ontology folder instead of the bundled ontology/.",
+)
 @reports_errors
 def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None) -> None:
     """Build and validate the graph, and write it with its HTML view.
@@ -72,12 +89,17 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="turtle", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="turtle", show_default=True, help="Output format.")
 @click.option("--inferred", is_flag=True, help="Add the OWL-RL closure (schema.org, ORG, PROV triples).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
-              show_default=True, help="Folder with registry.yaml, annotations/ and articles/.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder with registry.yaml, annotations/ and articles/.",
+)
 @reports_errors
 def export(fmt: str, inferred: bool, output: Path, data_dir: Path) -> None:
     """Build and validate the graph from DATA and write it in one format.

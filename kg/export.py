@@ -134,8 +134,13 @@ EXPORTERS: dict[str, Callable[[Dataset], bytes]] = {
     "csv": _csv,
 }
 SUFFIXES = {
-    "turtle": ".ttl", "ntriples": ".nt", "trig": ".trig", "nquads": ".nq",
-    "jsonld": ".jsonld", "graphml": ".graphml", "csv": ".csv",
+    "turtle": ".ttl",
+    "ntriples": ".nt",
+    "trig": ".trig",
+    "nquads": ".nq",
+    "jsonld": ".jsonld",
+    "graphml": ".graphml",
+    "csv": ".csv",
 }
 
 
@@ -149,7 +154,7 @@ def serialize_dataset(dataset: Dataset, fmt: str, inferred: bool = False) -> byt
         combined = new_dataset()
         for s, p, o, g in sorted(dataset.quads((None, None, None, None)), key=lambda q: (str(q[3]), q[0], q[1], q[2])):
             name = g.identifier if isinstance(g, Graph) else g
-            combined.graph(name).add((s, p, o))  # type: ignore[arg-type]
+            combined.graph(name).add((s, p, o))
         target = combined.graph(INFERRED_GRAPH)
         for triple in sorted(closure):
             target.add(triple)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import networkx as nx
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -44,7 +44,7 @@ def build_network(dataset: Dataset) -> nx.MultiDiGraph:
     labels: dict[Node, str] = {}
     types: dict[Node, set[Node]] = defaultdict(set)
     for graph in dataset.graphs():
-        for s, p, o in graph.triples((None, RDFS.label, None)):
+        for s, _p, o in graph.triples((None, RDFS.label, None)):
             labels.setdefault(s, str(o))
         for s, o in graph.subject_objects(RDF.type):
             types[s].add(o)
@@ -65,9 +65,9 @@ def build_network(dataset: Dataset) -> nx.MultiDiGraph:
         key = str(node)
         if key not in net:
             attrs = {"label": labels.get(node, _local(node)), "type": node_type(node), "iri": key}
-            for qid in registry.objects(node, SCHEMA.sameAs):  # type: ignore[arg-type]
+            for qid in registry.objects(node, SCHEMA.sameAs):
                 attrs["wikidata"] = _local(qid)
-            for code in registry.objects(node, KG.iso3166Alpha2):  # type: ignore[arg-type]
+            for code in registry.objects(node, KG.iso3166Alpha2):
                 attrs["iso3166"] = str(code)
             net.add_node(key, **attrs)
         return key
@@ -77,30 +77,38 @@ def build_network(dataset: Dataset) -> nx.MultiDiGraph:
         name = str(graph.identifier)
         if not name.startswith(article_prefix):
             continue
-        article = name[len(article_prefix):]
+        article = name[len(article_prefix) :]
         sentence_text: dict[Node, str] = {s: str(t) for s, t in graph.subject_objects(KG.text)}
-        span_sentence: dict[Node, Node] = dict(graph.subject_objects(KG.inSentence))  # type: ignore[arg-type]
+        span_sentence: dict[Node, Node] = dict(graph.subject_objects(KG.inSentence))
         for assertion in graph.subjects(RDF.type, KG.Assertion):
-            s = graph.value(assertion, RDF.subject)
-            p = graph.value(assertion, RDF.predicate)
-            o = graph.value(assertion, RDF.object)
-            if s is None or p is None or o is None or p in ATTRIBUTE_PREDICATES or isinstance(o, Literal):
+            subj = graph.value(assertion, RDF.subject)
+            pred = graph.value(assertion, RDF.predicate)
+            obj = graph.value(assertion, RDF.object)
+            if subj is None or pred is None or obj is None or pred in ATTRIBUTE_PREDICATES or isinstance(obj, Literal):
                 continue
-            if types.get(o, set()) & SOURCE_SIDE:
+            if types.get(obj, set()) & SOURCE_SIDE:
                 continue
             sentences = sorted(
                 {sentence_text.get(span_sentence.get(span), "") for span in graph.objects(assertion, KG.evidence)}  # type: ignore[arg-type]
             )
-            stated = sorted(labels.get(w, _local(w)) for w in graph.objects(assertion, KG.statedBy))  # type: ignore[arg-type]
-            stated += sorted(labels.get(w, _local(w)) for w in graph.objects(assertion, KG.statedIn))  # type: ignore[arg-type]
-            edges.append((str(s), str(o), {
-                "predicate": _local(p),
-                "label": labels.get(p, _local(p)),
-                "article": article,
-                "evidence": "\n".join(t for t in sentences if t),
-                "stated_by": "; ".join(stated),
-                "origin": "article",
-            }, s, o))
+            stated = sorted(labels.get(w, _local(w)) for w in graph.objects(assertion, KG.statedBy))
+            stated += sorted(labels.get(w, _local(w)) for w in graph.objects(assertion, KG.statedIn))
+            edges.append(
+                (
+                    str(subj),
+                    str(obj),
+                    {
+                        "predicate": _local(pred),
+                        "label": labels.get(pred, _local(pred)),
+                        "article": article,
+                        "evidence": "\n".join(t for t in sentences if t),
+                        "stated_by": "; ".join(stated),
+                        "origin": "article",
+                    },
+                    subj,
+                    obj,
+                )
+            )
     for s_key, o_key, attrs, s, o in sorted(edges, key=lambda e: (e[0], e[2]["predicate"], e[1])):
         add_node(s)
         add_node(o)
@@ -108,8 +116,17 @@ def build_network(dataset: Dataset) -> nx.MultiDiGraph:
     present = set(net.nodes)
     for s, p, o in sorted(background):
         if p in BACKGROUND_EDGES and str(s) in present and str(o) in present:
-            net.add_edge(str(s), str(o), key=f"{_local(p)}@registry", predicate=_local(p),
-                         label=labels.get(p, _local(p)), article="", evidence="", stated_by="", origin="registry")
+            net.add_edge(
+                str(s),
+                str(o),
+                key=f"{_local(p)}@registry",
+                predicate=_local(p),
+                label=labels.get(p, _local(p)),
+                article="",
+                evidence="",
+                stated_by="",
+                origin="registry",
+            )
     return net
 
 

@@ -20,7 +20,6 @@ from kg.errors import FileFormatError, MissingInput
 from kg.namespaces import KG, PREFIXES, TOPIC
 from kg.yamlfile import read_text
 
-
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -67,7 +66,7 @@ def parse_turtle(path: Path, what: str = "Turtle file") -> Graph:
         graph.bind(prefix, ns)
     try:
         for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))  # type: ignore[arg-type]
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     except SyntaxError as exc:
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "offset", None)
@@ -104,7 +103,9 @@ def load_ontology(folder: Path | None = None) -> Ontology:
     """
     folder = folder or resources.ontology_dir()
     if not folder.is_dir():
-        raise MissingInput(f"ontology folder {folder} does not exist", str(folder), "run kg from the project folder or reinstall kg")
+        raise MissingInput(
+            f"ontology folder {folder} does not exist", str(folder), "run kg from the project folder or reinstall kg"
+        )
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
@@ -116,19 +117,17 @@ def load_ontology(folder: Path | None = None) -> Ontology:
     shapes = _required(folder / resources.SHAPES_FILE)
     evidence = _required(folder / resources.EVIDENCE_SHAPES_FILE)
     ns = str(KG._NS)
-    classes = frozenset(
-        str(c)[len(ns):] for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(ns)
-    )
+    classes = frozenset(str(c)[len(ns) :] for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(ns))
     properties: dict[str, URIRef] = {}
     datatype_props: set[str] = set()
     for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
         for prop in graph.subjects(RDF.type, kind):
             if isinstance(prop, URIRef) and str(prop).startswith(ns):
-                properties[str(prop)[len(ns):]] = prop
+                properties[str(prop)[len(ns) :]] = prop
                 if kind == OWL.DatatypeProperty:
-                    datatype_props.add(str(prop)[len(ns):])
+                    datatype_props.add(str(prop)[len(ns) :])
     topics = frozenset(
-        str(t)[len(str(TOPIC)):] for t in graph.subjects(SKOS.inScheme, KG.topics) if str(t).startswith(str(TOPIC))
+        str(t)[len(str(TOPIC)) :] for t in graph.subjects(SKOS.inScheme, KG.topics) if str(t).startswith(str(TOPIC))
     )
     return Ontology(graph, shapes, evidence, classes, properties, frozenset(datatype_props), topics)
 
@@ -142,7 +141,7 @@ def _required(path: Path) -> Graph:
 def label_of(graph: Graph, node: Node) -> str:
     """The English label of a node, or its IRI's last segment."""
     for pred in (RDFS.label, SKOS.prefLabel):
-        for value in graph.objects(node, pred):  # type: ignore[arg-type]
+        for value in graph.objects(node, pred):
             return str(value)
     text = str(node)
     return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]

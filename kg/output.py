@@ -52,7 +52,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp_name = None
     except OSError as exc:
         raise OutputError(
-            f"cannot write {path}: {exc.strerror or exc}", str(path), "check the folder is writable and the disk has space"
+            f"cannot write {path}: {exc.strerror or exc}",
+            str(path),
+            "check the folder is writable and the disk has space",
         ) from None
     finally:
         if tmp_name is not None:

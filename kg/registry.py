@@ -89,8 +89,15 @@ def _read_actor(doc: YamlDoc, node: yaml.Node) -> RegistryActor:
         "a registry actor",
         required=("id", "label", "type"),
         optional=(
-            "full_name", "iso3166", "wikidata", "wikidata_source", "aliases", "demonyms",
-            "metonyms", "part_of", "member_of",
+            "full_name",
+            "iso3166",
+            "wikidata",
+            "wikidata_source",
+            "aliases",
+            "demonyms",
+            "metonyms",
+            "part_of",
+            "member_of",
         ),
     )
     actor_id = check_slug(doc, values["id"], doc.string(values["id"], "actor `id`"), "actor `id`")
@@ -98,7 +105,9 @@ def _read_actor(doc: YamlDoc, node: yaml.Node) -> RegistryActor:
     actor_type = doc.string(values["type"], f"{context} `type`")
     if actor_type not in ACTOR_TYPES:
         raise SchemaError(
-            f"{context} has unknown type `{actor_type}`", doc.where(values["type"]), "use one of " + ", ".join(ACTOR_TYPES)
+            f"{context} has unknown type `{actor_type}`",
+            doc.where(values["type"]),
+            "use one of " + ", ".join(ACTOR_TYPES),
         )
     label = doc.string(values["label"], f"{context} `label`").strip()
     if not label:
@@ -109,7 +118,11 @@ def _read_actor(doc: YamlDoc, node: yaml.Node) -> RegistryActor:
         a2 = doc.string(codes["alpha2"], f"{context} alpha2")
         a3 = doc.string(codes["alpha3"], f"{context} alpha3")
         num = doc.string(codes["numeric"], f"{context} numeric")
-        for code, pattern, node_ in ((a2, r"^[A-Z]{2}$", codes["alpha2"]), (a3, r"^[A-Z]{3}$", codes["alpha3"]), (num, r"^[0-9]{3}$", codes["numeric"])):
+        for code, pattern, node_ in (
+            (a2, r"^[A-Z]{2}$", codes["alpha2"]),
+            (a3, r"^[A-Z]{3}$", codes["alpha3"]),
+            (num, r"^[0-9]{3}$", codes["numeric"]),
+        ):
             if not re.match(pattern, code):
                 raise SchemaError(f"{context} has malformed ISO 3166 code `{code}`", doc.where(node_), "check the code")
         iso = (a2, a3, num)
@@ -119,7 +132,9 @@ def _read_actor(doc: YamlDoc, node: yaml.Node) -> RegistryActor:
     source = doc.optional_string(values, "wikidata_source", context)
     if wikidata is not None:
         if not QID.match(wikidata):
-            raise SchemaError(f"{context} has malformed Wikidata id `{wikidata}`", doc.where(values["wikidata"]), "write e.g. Q38")
+            raise SchemaError(
+                f"{context} has malformed Wikidata id `{wikidata}`", doc.where(values["wikidata"]), "write e.g. Q38"
+            )
         if not source:
             raise SchemaError(
                 f"{context} has a Wikidata id but no `wikidata_source`",

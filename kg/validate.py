@@ -46,7 +46,7 @@ def validate_dataset(dataset: Dataset, ontology: Ontology) -> None:
         for node in referenced:
             for p, o in registry.predicate_objects(node):
                 data.add((node, p, o))
-        what = f"article {name[len(prefix):]}"
+        what = f"article {name[len(prefix) :]}"
         _check(data, ontology.shapes, ontology, what)
         _check_sparql_constraints(data, ontology.evidence_shapes, what)
 
@@ -66,8 +66,9 @@ def _check(data: Graph, shapes: Graph, ontology: Ontology, what: str) -> None:
     if conforms:
         return
     if not isinstance(results, Graph):  # pyshacl could not run the shapes at all
-        raise ValidationFailed(f"the SHACL shapes could not be applied to {what}: {_text.strip()}",
-                               "ontology/", "fix the shapes files")
+        raise ValidationFailed(
+            f"the SHACL shapes could not be applied to {what}: {_text.strip()}", "ontology/", "fix the shapes files"
+        )
     lines = sorted({_describe(results, r) for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult"))})
     report = "\n".join(f"  - {line}" for line in lines[:MAX_REPORTED])
     if len(lines) > MAX_REPORTED:
@@ -94,7 +95,7 @@ def _check_sparql_constraints(data: Graph, shapes: Graph, what: str) -> None:
     store = ox.Store()
     store.extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data])  # type: ignore[arg-type]
     lines: list[str] = []
-    for shape in sorted(shapes.subjects(RDF.type, URIRef(SH + "NodeShape"))):
+    for shape in sorted(shapes.subjects(RDF.type, URIRef(SH + "NodeShape")), key=str):
         for constraint in shapes.objects(shape, URIRef(SH + "sparql")):
             query = str(shapes.value(constraint, URIRef(SH + "select")))
             message = str(shapes.value(constraint, URIRef(SH + "message")) or "SPARQL constraint violated")
@@ -104,7 +105,7 @@ def _check_sparql_constraints(data: Graph, shapes: Graph, what: str) -> None:
                 for d in shapes.objects(holder, URIRef(SH + "declare"))
             )
             for target_class in shapes.objects(shape, URIRef(SH + "targetClass")):
-                for focus in sorted(data.subjects(RDF.type, target_class)):
+                for focus in sorted(data.subjects(RDF.type, target_class), key=str):
                     solutions = store.query(header + query, substitutions={ox.Variable("this"): to_oxigraph(focus)})
                     names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
                     for solution in solutions:  # type: ignore[union-attr]
@@ -138,13 +139,13 @@ def _short(node: Node | None) -> str:
     text = str(node)
     for prefix, ns in PREFIXES.items():
         if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
+            return f"{prefix}:{text[len(ns) :]}"
     return text if isinstance(node, URIRef) else repr(text)
 
 
 def _describe(results: Graph, result: Node) -> str:
     def one(pred: str) -> Node | None:
-        return next(iter(results.objects(result, URIRef(SH + pred))), None)  # type: ignore[arg-type]
+        return next(iter(results.objects(result, URIRef(SH + pred))), None)
 
     parts = [f"focus {_short(one('focusNode'))}"]
     if one("resultPath") is not None:

@@ -42,13 +42,21 @@ def _vis_assets() -> tuple[str, str]:
     import pyvis  # only for its bundled, versioned copy of vis-network
 
     lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(
+        encoding="utf-8"
+    )
 
 
 def _script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -83,15 +91,27 @@ def render_html(net: nx.MultiDiGraph, title: str = "kg: migration-cooperation ne
     for key in sorted(net.nodes):
         attrs = net.nodes[key]
         colour, shape = STYLE.get(str(attrs.get("type")), DEFAULT_STYLE)
-        nodes.append({
-            "id": index[key], "label": str(attrs.get("label", key)), "title": _node_title(attrs),
-            "group": str(attrs.get("type", "")), "color": colour, "shape": shape,
-        })
+        nodes.append(
+            {
+                "id": index[key],
+                "label": str(attrs.get("label", key)),
+                "title": _node_title(attrs),
+                "group": str(attrs.get("type", "")),
+                "color": colour,
+                "shape": shape,
+            }
+        )
     for s, o, _key, attrs in sorted(net.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        edges.append({
-            "from": index[s], "to": index[o], "label": str(attrs.get("label", "")), "title": _edge_title(attrs),
-            "arrows": "to", "dashes": attrs.get("origin") == "registry",
-        })
+        edges.append(
+            {
+                "from": index[s],
+                "to": index[o],
+                "label": str(attrs.get("label", "")),
+                "title": _edge_title(attrs),
+                "arrows": "to",
+                "dashes": attrs.get("origin") == "registry",
+            }
+        )
     types = sorted({str(net.nodes[k].get("type", "")) for k in net.nodes})
     legend = "".join(
         f'<li><span class="swatch" style="background:{STYLE.get(t, DEFAULT_STYLE)[0]}"></span>{html.escape(t)}</li>'
@@ -114,7 +134,8 @@ _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <title>{title}</title>
 <style>{css}</style>
 <style>

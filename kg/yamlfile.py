@@ -37,9 +37,7 @@ def read_text(path: Path, what: str) -> str:
             "save the file as UTF-8",
         ) from None
     if text.startswith("\ufeff"):
-        raise FileFormatError(
-            f"{what} starts with a byte-order mark", str(path), "save it as UTF-8 without BOM"
-        )
+        raise FileFormatError(f"{what} starts with a byte-order mark", str(path), "save it as UTF-8 without BOM")
     return text
 
 
@@ -93,15 +91,11 @@ class YamlDoc:
         for key_node, value_node in node.value:
             key = self.string(key_node, f"a key of {context}")
             if key in out:
-                raise DuplicateId(
-                    f"key `{key}` appears twice in {context}", self.where(key_node), "keep one of them"
-                )
+                raise DuplicateId(f"key `{key}` appears twice in {context}", self.where(key_node), "keep one of them")
             out[key] = value_node
         missing = [k for k in required if k not in out]
         if missing:
-            raise SchemaError(
-                f"{context} lacks `{missing[0]}`", self.where(node), f"add `{missing[0]}:`"
-            )
+            raise SchemaError(f"{context} lacks `{missing[0]}`", self.where(node), f"add `{missing[0]}:`")
         allowed = set(required) | set(optional)
         for key, value in out.items():
             if key not in allowed:
@@ -122,7 +116,7 @@ class YamlDoc:
 
     def _check_tag(self, node: yaml.Node, context: str) -> None:
         # explicit tags (`!!python/object`, `!custom`) are refused before anything else is looked at
-        if not node.tag.startswith(_T) or node.tag[len(_T):] not in _PLAIN_TAGS:
+        if not node.tag.startswith(_T) or node.tag[len(_T) :] not in _PLAIN_TAGS:
             raise FileFormatError(
                 f"{context} has YAML tag `{node.tag}`, which kg does not accept",
                 self.where(node),
@@ -176,7 +170,9 @@ class YamlDoc:
         try:
             return float(str(scalar.value))
         except ValueError:
-            raise SchemaError(f"{context} `{scalar.value}` is not a number", self.where(node), "write e.g. 0.8") from None
+            raise SchemaError(
+                f"{context} `{scalar.value}` is not a number", self.where(node), "write e.g. 0.8"
+            ) from None
 
     def boolean(self, node: yaml.Node, context: str) -> bool:
         """true or false."""

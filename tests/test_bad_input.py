@@ -47,30 +47,82 @@ def add_relation(data: Path, yaml_text: str) -> None:
 CASES = {
     # name: (file to edit relative to data/, old, new, exit code, words the error line must contain)
     "unknown entity": (ANNOTATION, 'object: "meeting"', 'object: "meetin"', 3, ["`meetin`", "article-001.yaml:"]),
-    "unknown registry actor": (ANNOTATION, 'registry: "frontex"', 'registry: "frontexx"', 3, ["frontexx", "article-001.yaml:"]),
+    "unknown registry actor": (
+        ANNOTATION,
+        'registry: "frontex"',
+        'registry: "frontexx"',
+        3,
+        ["frontexx", "article-001.yaml:"],
+    ),
     "duplicate entity id": (ANNOTATION, 'id: "france"', 'id: "italy"', 3, ["`italy`", "defined twice"]),
-    "duplicate key": (ANNOTATION, '    registry: "france"\n', '    registry: "france"\n    registry: "france"\n', 3,
-                      ["`registry` appears twice", "article-001.yaml:48:"]),
+    "duplicate key": (
+        ANNOTATION,
+        '    registry: "france"\n',
+        '    registry: "france"\n    registry: "france"\n',
+        3,
+        ["`registry` appears twice", "article-001.yaml:48:"],
+    ),
     "duplicate registry id": (Path("registry.yaml"), 'id: "france"', 'id: "italy"', 3, ["`italy`", "registry.yaml:"]),
-    "span out of range": (ANNOTATION, '{start: 97, end: 102, text: "Italy"}', '{start: 97, end: 99999, text: "Italy"}', 3,
-                          ["out of range", "article-001", "97–99999"]),
-    "negative span": (ANNOTATION, '{start: 97, end: 102, text: "Italy"}', '{start: -3, end: 102, text: "Italy"}', 3,
-                      ["out of range"]),
-    "reversed span": (ANNOTATION, '{start: 97, end: 102, text: "Italy"}', '{start: 102, end: 97, text: "Italy"}', 3,
-                      ["out of range"]),
-    "span text mismatch": (ANNOTATION, '{start: 97, end: 102, text: "Italy"}', '{start: 98, end: 103, text: "Italy"}', 3,
-                           ["article-001", "98–103", "'taly,'", "'Italy'", "article-001.yaml:"]),
-    "unquoted NO": (ANNOTATION, '- id: "france"', "- id: NO", 3, ["`NO`", "boolean", 'quote it: "NO"', "article-001.yaml:46:"]),
+    "span out of range": (
+        ANNOTATION,
+        '{start: 97, end: 102, text: "Italy"}',
+        '{start: 97, end: 99999, text: "Italy"}',
+        3,
+        ["out of range", "article-001", "97–99999"],
+    ),
+    "negative span": (
+        ANNOTATION,
+        '{start: 97, end: 102, text: "Italy"}',
+        '{start: -3, end: 102, text: "Italy"}',
+        3,
+        ["out of range"],
+    ),
+    "reversed span": (
+        ANNOTATION,
+        '{start: 97, end: 102, text: "Italy"}',
+        '{start: 102, end: 97, text: "Italy"}',
+        3,
+        ["out of range"],
+    ),
+    "span text mismatch": (
+        ANNOTATION,
+        '{start: 97, end: 102, text: "Italy"}',
+        '{start: 98, end: 103, text: "Italy"}',
+        3,
+        ["article-001", "98–103", "'taly,'", "'Italy'", "article-001.yaml:"],
+    ),
+    "unquoted NO": (
+        ANNOTATION,
+        '- id: "france"',
+        "- id: NO",
+        3,
+        ["`NO`", "boolean", 'quote it: "NO"', "article-001.yaml:46:"],
+    ),
     "unquoted on": (Path("registry.yaml"), 'id: "france"', "id: on", 3, ["`on`", "boolean", "registry.yaml:"]),
     "unquoted date": (ANNOTATION, "published: null", "published: 2020-07-13", 3, ["a date", "article-001.yaml:11:"]),
-    "python tag": (ANNOTATION, 'language: "en"', 'language: !!python/object/apply:os.system ["true"]', 3,
-                   ["python/object", "article-001.yaml:"]),
+    "python tag": (
+        ANNOTATION,
+        'language: "en"',
+        'language: !!python/object/apply:os.system ["true"]',
+        3,
+        ["python/object", "article-001.yaml:"],
+    ),
     "unknown predicate": (ANNOTATION, 'predicate: "organized"', 'predicate: "organised"', 3, ["`organised`"]),
-    "unknown key": (ANNOTATION, 'role: "italy-minister-of-the-interior"', 'rôle: "italy-minister-of-the-interior"', 3,
-                    ["unknown key"]),
+    "unknown key": (
+        ANNOTATION,
+        'role: "italy-minister-of-the-interior"',
+        'rôle: "italy-minister-of-the-interior"',
+        3,
+        ["unknown key"],
+    ),
     "bad yaml": (ANNOTATION, "relations:\n", "relations:\n  - [unclosed\n", 3, ["not valid YAML", "article-001.yaml:"]),
-    "article text changed": (Path("articles/article-001.txt"), "North of Trieste", "South of Trieste", 3,
-                             ["sha256", "article-001"]),
+    "article text changed": (
+        Path("articles/article-001.txt"),
+        "North of Trieste",
+        "South of Trieste",
+        3,
+        ["sha256", "article-001"],
+    ),
 }
 
 
@@ -98,7 +150,9 @@ def test_missing_data_folder(tmp_path: Path) -> None:
     one_line_error(build(tmp_path / "nope", tmp_path / "out"), 3, "does not exist")
 
 
-def test_malformed_ontology_turtle_reports_line_and_column(data_copy: Path, ontology_copy: Path, tmp_path: Path) -> None:
+def test_malformed_ontology_turtle_reports_line_and_column(
+    data_copy: Path, ontology_copy: Path, tmp_path: Path
+) -> None:
     with (ontology_copy / "kg.ttl").open("a", encoding="utf-8") as handle:
         handle.write('\nkg:Broken a owl:Class ;\n    rdfs:label "broken"@en\n    rdfs:comment "no separator" .\n')
     first = one_line_error(build(data_copy, tmp_path / "out", "--ontology", str(ontology_copy)), 3, "not valid Turtle")
@@ -114,8 +168,11 @@ def test_relative_iri_in_ontology(data_copy: Path, ontology_copy: Path, tmp_path
 
 def test_shacl_violation_fails_with_a_readable_report(data_copy: Path, tmp_path: Path) -> None:
     for day in ("2020-07-13", "2020-07-14"):
-        add_relation(data_copy, f'  - subject: "meeting"\n    predicate: "date"\n    object: "{day}"\n'
-                     f'    object_is_literal: true\n    datatype: "date"\n    evidence:\n      - {MEETING_SPAN}\n')
+        add_relation(
+            data_copy,
+            f'  - subject: "meeting"\n    predicate: "date"\n    object: "{day}"\n'
+            f'    object_is_literal: true\n    datatype: "date"\n    evidence:\n      - {MEETING_SPAN}\n',
+        )
     result = build(data_copy, tmp_path / "out")
     first = one_line_error(result, ValidationFailed.exit_code, "SHACL", "article-001")
     assert "kg:date" in result.stderr and "at most one" in result.stderr

@@ -52,11 +52,21 @@ def test_two_builds_are_byte_identical_across_processes(tmp_path: Path) -> None:
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "kg.cli", "build", "--out", str(out)], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "kg.cli", "build", "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         for fmt in ("jsonld", "nquads", "graphml", "csv"):
-            subprocess.run([sys.executable, "-m", "kg.cli", "export", "--format", fmt, "-o", str(out / f"x.{fmt}")],
-                           cwd=ROOT, env=env, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "kg.cli", "export", "--format", fmt, "-o", str(out / f"x.{fmt}")],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
     assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) == 7
     for name in outputs[0]:
@@ -81,7 +91,7 @@ def test_readme_provenance_query_answers_which_sentence_and_who(tmp_path: Path) 
     store.load(path=str(tmp_path / "kg.trig"), format=ox.RdfFormat.TRIG)
     rows = list(store.query((ROOT / "queries" / "fact-evidence.rq").read_text()))  # type: ignore[arg-type]
     assert len(rows) == 1
-    meeting, article, sentence, words, stated_by = (rows[0][i].value for i in range(5))
+    _meeting, article, sentence, words, stated_by = (rows[0][i].value for i in range(5))
     assert sentence.startswith("A meeting convened by the Italian side")
     assert words == "A meeting convened by the Italian side"
     assert stated_by == "the article"

@@ -21,14 +21,22 @@ TRIPLE_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIP
 
 
 def built_quads(dataset: Dataset) -> set[tuple[str, str, str, str]]:
-    return {(s.n3(), p.n3(), o.n3(), g.n3() if isinstance(g, URIRef) else g.identifier.n3())  # type: ignore[union-attr]
-            for s, p, o, g in dataset.quads((None, None, None, None))}
+    return {
+        (s.n3(), p.n3(), o.n3(), g.n3() if isinstance(g, URIRef) else g.identifier.n3())  # type: ignore[union-attr]
+        for s, p, o, g in dataset.quads((None, None, None, None))
+    }
 
 
 def parsed_quads(data: bytes, fmt: ox.RdfFormat) -> set[tuple[str, str, str, str]]:
-    return {(to_rdflib(q.subject).n3(), to_rdflib(q.predicate).n3(), to_rdflib(q.object).n3(),
-             to_rdflib(q.graph_name).n3() if isinstance(q.graph_name, ox.NamedNode) else "")
-            for q in ox.parse(data, format=fmt)}
+    return {
+        (
+            to_rdflib(q.subject).n3(),
+            to_rdflib(q.predicate).n3(),
+            to_rdflib(q.object).n3(),
+            to_rdflib(q.graph_name).n3() if isinstance(q.graph_name, ox.NamedNode) else "",
+        )
+        for q in ox.parse(data, format=fmt)
+    }
 
 
 def diff_message(expected: set, actual: set) -> str:

@@ -30,6 +30,6 @@ def test_seed_graph_matches_golden(seed: BuildResult, request: pytest.FixtureReq
     iso_built, iso_expected = to_isomorphic(built), to_isomorphic(expected)
     if iso_built != iso_expected:
         _both, only_expected, only_built = graph_diff(iso_expected, iso_built)
-        lines = ["only in expected:"] + sorted(f"  {t}" for t in only_expected)[:20]
-        lines += ["only in actual:"] + sorted(f"  {t}" for t in only_built)[:20]
+        lines = ["only in expected:", *sorted(f"  {t}" for t in only_expected)[:20]]
+        lines += ["only in actual:", *sorted(f"  {t}" for t in only_built)[:20]]
         pytest.fail("\n".join(lines))

@@ -65,9 +65,30 @@ def test_every_class_and_property_is_aligned(onto: Graph) -> None:
 
 @pytest.mark.parametrize(
     "required",
-    ["State", "SupranationalUnion", "IntergovernmentalOrganization", "Agency", "Institution", "Person", "Meeting",
-     "Agreement", "Treaty", "MemorandumOfUnderstanding", "JointStatement", "Commitment", "Programme", "Fund", "Place",
-     "OnlinePlace", "Topic", "Post", "Article", "Sentence", "TextSpan", "Claim"],
+    [
+        "State",
+        "SupranationalUnion",
+        "IntergovernmentalOrganization",
+        "Agency",
+        "Institution",
+        "Person",
+        "Meeting",
+        "Agreement",
+        "Treaty",
+        "MemorandumOfUnderstanding",
+        "JointStatement",
+        "Commitment",
+        "Programme",
+        "Fund",
+        "Place",
+        "OnlinePlace",
+        "Topic",
+        "Post",
+        "Article",
+        "Sentence",
+        "TextSpan",
+        "Claim",
+    ],
 )
 def test_required_class(onto: Graph, required: str) -> None:
     assert (KG[required], RDF.type, OWL.Class) in onto
@@ -75,17 +96,45 @@ def test_required_class(onto: Graph, required: str) -> None:
 
 @pytest.mark.parametrize(
     "required",
-    ["participatedIn", "organized", "hosted", "locatedIn", "date", "represents", "holdsPost", "memberOf", "partyTo",
-     "signed", "about", "cooperatesWith", "funds", "statedBy", "modality"],
+    [
+        "participatedIn",
+        "organized",
+        "hosted",
+        "locatedIn",
+        "date",
+        "represents",
+        "holdsPost",
+        "memberOf",
+        "partyTo",
+        "signed",
+        "about",
+        "cooperatesWith",
+        "funds",
+        "statedBy",
+        "modality",
+    ],
 )
 def test_required_property(onto: Graph, required: str) -> None:
-    assert (KG[required], RDF.type, OWL.ObjectProperty) in onto or (KG[required], RDF.type, OWL.DatatypeProperty) in onto
+    assert (KG[required], RDF.type, OWL.ObjectProperty) in onto or (
+        KG[required],
+        RDF.type,
+        OWL.DatatypeProperty,
+    ) in onto
 
 
 @pytest.mark.parametrize(
     "topic",
-    ["smuggling", "trafficking", "border-management", "search-and-rescue", "police-training", "returns-readmission",
-     "legal-pathways", "root-causes", "funding"],
+    [
+        "smuggling",
+        "trafficking",
+        "border-management",
+        "search-and-rescue",
+        "police-training",
+        "returns-readmission",
+        "legal-pathways",
+        "root-causes",
+        "funding",
+    ],
 )
 def test_topic_scheme(onto: Graph, topic: str) -> None:
     assert (TOPIC[topic], SKOS.inScheme, KG.topics) in onto
@@ -115,19 +164,41 @@ FRONTEX = URIRef("https://w3id.org/migration-kg/id/actor/frontex")
         ((FRONTEX, RDF.type, ORG.Organization), "Agency is an org:Organization"),
         ((LAMORGESE, RDF.type, SCHEMA.Person), "Person is a schema:Person"),
         ((MEETING, RDF.type, SCHEMA.Event), "Meeting is a schema:Event"),
-        ((URIRef("https://w3id.org/migration-kg/id/post/italy-minister-of-the-interior"), ORG.heldBy, LAMORGESE),
-         "holdsPost is the inverse of org:heldBy"),
+        (
+            (URIRef("https://w3id.org/migration-kg/id/post/italy-minister-of-the-interior"), ORG.heldBy, LAMORGESE),
+            "holdsPost is the inverse of org:heldBy",
+        ),
         ((ITALY, SCHEMA.memberOf, URIRef("https://w3id.org/migration-kg/id/actor/eu")), "memberOf is schema:memberOf"),
         ((ITALY, ORG.memberOf, URIRef("https://w3id.org/migration-kg/id/actor/eu")), "memberOf is org:memberOf"),
-        ((URIRef("https://w3id.org/migration-kg/id/article-001/fact/italy.organized.meeting"), URIRef(PROV + "wasDerivedFrom"),
-          URIRef("https://w3id.org/migration-kg/id/article-001/span/377-415")), "evidence is prov:wasDerivedFrom"),
-        ((URIRef("https://w3id.org/migration-kg/id/article-001/claim-all-instruments"), URIRef(PROV + "wasAttributedTo"),
-          LAMORGESE), "statedBy is prov:wasAttributedTo"),
-        ((FRONTEX, URIRef("http://www.w3.org/ns/org#linkedTo"), URIRef("https://w3id.org/migration-kg/id/actor/afripol")),
-         "cooperatesWith is symmetric and an org:linkedTo"),
+        (
+            (
+                URIRef("https://w3id.org/migration-kg/id/article-001/fact/italy.organized.meeting"),
+                URIRef(PROV + "wasDerivedFrom"),
+                URIRef("https://w3id.org/migration-kg/id/article-001/span/377-415"),
+            ),
+            "evidence is prov:wasDerivedFrom",
+        ),
+        (
+            (
+                URIRef("https://w3id.org/migration-kg/id/article-001/claim-all-instruments"),
+                URIRef(PROV + "wasAttributedTo"),
+                LAMORGESE,
+            ),
+            "statedBy is prov:wasAttributedTo",
+        ),
+        (
+            (
+                FRONTEX,
+                URIRef("http://www.w3.org/ns/org#linkedTo"),
+                URIRef("https://w3id.org/migration-kg/id/actor/afripol"),
+            ),
+            "cooperatesWith is symmetric and an org:linkedTo",
+        ),
     ],
 )
-def test_owl_rl_closure_yields_standard_triples(closure: Graph, triple: tuple[URIRef, URIRef, URIRef], why: str) -> None:
+def test_owl_rl_closure_yields_standard_triples(
+    closure: Graph, triple: tuple[URIRef, URIRef, URIRef], why: str
+) -> None:
     assert triple in closure, why
 
 

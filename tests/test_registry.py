@@ -13,18 +13,36 @@ from kg.namespaces import BACKGROUND_GRAPH, KG, REGISTRY_GRAPH, SCHEMA, article_
 
 SEED_STATES = {
     # id: (alpha-2, alpha-3, numeric) — ISO 3166-1
-    "italy": ("IT", "ITA", "380"), "france": ("FR", "FRA", "250"), "germany": ("DE", "DEU", "276"),
-    "malta": ("MT", "MLT", "470"), "spain": ("ES", "ESP", "724"), "algeria": ("DZ", "DZA", "012"),
-    "libya": ("LY", "LBY", "434"), "mauritania": ("MR", "MRT", "478"), "morocco": ("MA", "MAR", "504"),
+    "italy": ("IT", "ITA", "380"),
+    "france": ("FR", "FRA", "250"),
+    "germany": ("DE", "DEU", "276"),
+    "malta": ("MT", "MLT", "470"),
+    "spain": ("ES", "ESP", "724"),
+    "algeria": ("DZ", "DZA", "012"),
+    "libya": ("LY", "LBY", "434"),
+    "mauritania": ("MR", "MRT", "478"),
+    "morocco": ("MA", "MAR", "504"),
     "tunisia": ("TN", "TUN", "788"),
 }
 BODIES = {
-    "eu": "SupranationalUnion", "african-union": "SupranationalUnion", "ecowas": "IntergovernmentalOrganization",
-    "european-commission": "Institution", "council-of-the-eu": "Institution", "european-parliament": "Institution",
-    "frontex": "Agency", "europol": "Agency", "euaa": "Agency", "eu-lisa": "Agency", "cepol": "Agency",
-    "eurojust": "Agency", "afripol": "Agency", "african-union-commission": "Institution",
-    "iom": "IntergovernmentalOrganization", "unhcr": "IntergovernmentalOrganization",
-    "unodc": "IntergovernmentalOrganization", "interpol": "IntergovernmentalOrganization",
+    "eu": "SupranationalUnion",
+    "african-union": "SupranationalUnion",
+    "ecowas": "IntergovernmentalOrganization",
+    "european-commission": "Institution",
+    "council-of-the-eu": "Institution",
+    "european-parliament": "Institution",
+    "frontex": "Agency",
+    "europol": "Agency",
+    "euaa": "Agency",
+    "eu-lisa": "Agency",
+    "cepol": "Agency",
+    "eurojust": "Agency",
+    "afripol": "Agency",
+    "african-union-commission": "Institution",
+    "iom": "IntergovernmentalOrganization",
+    "unhcr": "IntergovernmentalOrganization",
+    "unodc": "IntergovernmentalOrganization",
+    "interpol": "IntergovernmentalOrganization",
 }
 
 

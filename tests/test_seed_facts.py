@@ -140,20 +140,42 @@ def test_meeting_topic(g: Graph, topic: str, words: str) -> None:
 
 COMMITMENTS = {
     # id: (modality, parties, topics, words of the evidence)
-    "commitment-suppress-smuggling": (KG.ExpressedCommitment, STATES, ["smuggling", "migration-management"],
-                                      'expressed their "clear commitment"'),
-    "commitment-support-agencies": (KG.Noted, STATES,
-                                    ["search-and-rescue", "border-management", "law-enforcement-cooperation"],
-                                    "border agencies involved in rescue at sea and on land"),
-    "commitment-dismantle-networks": (KG.Noted, STATES, ["trafficking", "transnational-crime"],
-                                      "dismantle criminal organizations trafficking in migrants"),
-    "commitment-continue-dialogue": (KG.Pledged, PARTICIPANTS, ["dialogue", "trafficking"],
-                                     "pledged to continue the dialogue with African partners"),
-    "commitment-afripol-cooperation": (KG.Agreed, PARTICIPANTS, ["law-enforcement-cooperation"],
-                                       "agreed to promote closer cooperation"),
-    "commitment-police-training": (KG.Agreed, STATES,
-                                   ["police-training", "law-enforcement-cooperation", "trafficking", "transnational-crime"],
-                                   "training projects for police officers"),
+    "commitment-suppress-smuggling": (
+        KG.ExpressedCommitment,
+        STATES,
+        ["smuggling", "migration-management"],
+        'expressed their "clear commitment"',
+    ),
+    "commitment-support-agencies": (
+        KG.Noted,
+        STATES,
+        ["search-and-rescue", "border-management", "law-enforcement-cooperation"],
+        "border agencies involved in rescue at sea and on land",
+    ),
+    "commitment-dismantle-networks": (
+        KG.Noted,
+        STATES,
+        ["trafficking", "transnational-crime"],
+        "dismantle criminal organizations trafficking in migrants",
+    ),
+    "commitment-continue-dialogue": (
+        KG.Pledged,
+        PARTICIPANTS,
+        ["dialogue", "trafficking"],
+        "pledged to continue the dialogue with African partners",
+    ),
+    "commitment-afripol-cooperation": (
+        KG.Agreed,
+        PARTICIPANTS,
+        ["law-enforcement-cooperation"],
+        "agreed to promote closer cooperation",
+    ),
+    "commitment-police-training": (
+        KG.Agreed,
+        STATES,
+        ["police-training", "law-enforcement-cooperation", "trafficking", "transnational-crime"],
+        "training projects for police officers",
+    ),
 }
 
 
@@ -163,7 +185,7 @@ def test_commitment_parties_modality_and_topics(g: Graph, commitment: str) -> No
     node = L(commitment)
     assert (node, RDF.type, KG.Commitment) in g
     assert set(g.objects(node, KG.modality)) == {modality}
-    assert {str(p)[len(str(ID["actor/"])):] for p in g.subjects(KG.partyTo, node)} == set(parties)
+    assert {str(p)[len(str(ID["actor/"])) :] for p in g.subjects(KG.partyTo, node)} == set(parties)
     for party in parties:
         assert_evidence(g, A(party), KG.partyTo, node, words)
     assert set(g.objects(node, KG.about)) == {TOPIC[t] for t in topics}
@@ -265,9 +287,21 @@ def test_every_span_matches_the_text_and_lies_in_its_sentence(g: Graph, seed: Bu
 
 
 def test_every_fact_has_an_assertion(g: Graph) -> None:
-    source_side = {RDF.type, KG.start, KG.end, KG.anchorOf, KG.inSentence, KG.inArticle, KG.text,
-                   KG.sentenceIndex, KG.title, KG.sha256, KG.sourceName, KG.mentions,
-                   URIRef("http://www.w3.org/2000/01/rdf-schema#label")}
+    source_side = {
+        RDF.type,
+        KG.start,
+        KG.end,
+        KG.anchorOf,
+        KG.inSentence,
+        KG.inArticle,
+        KG.text,
+        KG.sentenceIndex,
+        KG.title,
+        KG.sha256,
+        KG.sourceName,
+        KG.mentions,
+        URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+    }
     facts = [(s, p, o) for s, p, o in g if p not in source_side and (s, RDF.type, KG.Assertion) not in g]
     assert len(facts) > 100
     for s, p, o in facts:
