@@ -35,7 +35,7 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings=CONTEXT, epilog=f"Exit codes:\n\n{EXIT_HELP}")
+@click.group(context_settings=CONTEXT, epilog=f"\b\nExit codes:\n{EXIT_HELP}")
 @click.version_option(__version__, "--version", prog_name="kg")
 def main() -> None:
     """kg: a knowledge graph of the actors of migration cooperation.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kg.build import BuildResult, build_graph
 from kg.export import serialize_dataset
+from kg.namespaces import BASE
 from kg.network import build_network
 from kg.output import prepare_dir, write_atomic
 from kg.validate import validate_dataset
@@ -27,7 +28,7 @@ class BuildReport:
     def summary(self) -> list[str]:
         """Human-readable lines describing the build."""
         lines = [f"built {len(self.result.annotations)} article(s): {', '.join(self.result.article_ids())}"]
-        lines += [f"  {name}: {size} triples" for name, size in sorted(self.graph_sizes.items())]
+        lines += [f"  {name[len(BASE) :]}: {size} triples" for name, size in sorted(self.graph_sizes.items())]
         lines += [f"wrote {path} ({size} bytes)" for path, size in self.files.items()]
         return lines
 
