@@ -39,15 +39,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"output folder {folder} does not exist", str(path), "create it first or choose another path")
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600 files; outputs are ordinary files, readable like any other
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
+        tmp_name = _stage(path, data)
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
@@ -60,3 +52,55 @@ def write_atomic(path: Path, data: bytes) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Write several files so that either all are replaced or none is.
+
+    Every target is checked and every temporary file written and flushed before the first rename;
+    a failure before that point removes the temporary files and leaves every earlier file as it was.
+
+    Raises:
+        OutputError: as for write_atomic.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path = Path(path)
+            if path.is_dir():
+                raise OutputError(
+                    f"output path {path} is a folder", str(path), "remove the folder or choose another --out"
+                )
+            staged.append((_stage(path, data), path))
+        for tmp_name, path in staged:
+            os.replace(tmp_name, path)
+        staged = []
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {exc.filename or 'output'}: {exc.strerror or exc}",
+            str(exc.filename or ""),
+            "check the folder is writable and the disk has space",
+        ) from None
+    finally:
+        for tmp_name, _path in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a flushed temporary file beside ``path``; returns its name."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        # mkstemp creates 0600 files; outputs are ordinary files, readable like any other
+        os.chmod(tmp_name, 0o666 & ~umask)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    return tmp_name

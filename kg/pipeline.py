@@ -9,7 +9,7 @@ from kg.build import BuildResult, build_graph
 from kg.export import serialize_dataset
 from kg.namespaces import BASE
 from kg.network import build_network
-from kg.output import prepare_dir, write_atomic
+from kg.output import prepare_dir, write_all_atomic
 from kg.validate import validate_dataset
 from kg.visualise import render_html
 
@@ -60,8 +60,8 @@ def run_build(
     out = Path(out_dir)
     prepare_dir(out)
     report = BuildReport(result)
+    write_all_atomic({out / name: data for name, data in contents.items()})
     for name, data in contents.items():
-        write_atomic(out / name, data)
         report.files[str(out / name)] = len(data)
     for graph in result.dataset.graphs():
         if len(graph):

@@ -226,3 +226,63 @@ def test_fact_without_evidence_is_a_violation_for_kg_and_for_pyshacl(seed) -> No
     assert "id:actor/frontex kg:participatedIn id:article-001/meeting has no assertion" in caught.value.report
     conforms, _results, text = pyshacl.validate(data, shacl_graph=seed.ontology.evidence_shapes, advanced=True)
     assert not conforms and "frontex" in text
+
+
+def test_outputs_are_replaced_all_or_none(data_copy: Path, tmp_path: Path) -> None:
+    """If one output cannot be written (here kg.html is a folder), none of the others is replaced."""
+    out = tmp_path / "out"
+    assert build(data_copy, out).exit_code == 0
+    before = {name: (out / name).read_bytes() for name in ("kg.trig", "kg.ttl")}
+    (out / "kg.html").unlink()
+    (out / "kg.html").mkdir()
+    edit(data_copy / ANNOTATION, 'label: "North of Trieste"', 'label: "north of Trieste"')  # a real change
+    one_line_error(build(data_copy, out), OutputError.exit_code, "kg.html", "is a folder")
+    assert {name: (out / name).read_bytes() for name in ("kg.trig", "kg.ttl")} == before
+    assert sorted(p.name for p in out.iterdir()) == ["kg.html", "kg.trig", "kg.ttl"]  # no temp files
+
+
+def test_shacl_failure_leaves_earlier_outputs(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build(data_copy, out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    for day in ("2020-07-13", "2020-07-14"):
+        add_relation(
+            data_copy,
+            f'  - subject: "meeting"\n    predicate: "date"\n    object: "{day}"\n'
+            f'    object_is_literal: true\n    datatype: "date"\n    evidence:\n      - {MEETING_SPAN}\n',
+        )
+    assert build(data_copy, out).exit_code == ValidationFailed.exit_code
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+SHAPE_CASES = {
+    # name: (triples to remove as (subject, predicate) pairs, words the report must contain)
+    "commitment without modality": ([("id:article-001/commitment-continue-dialogue", "kg:modality")], "modality"),
+    "post without organisation": ([("id:post/italy-minister-of-the-interior", "kg:postIn")], "kg:postIn"),
+    "claim without speaker or message": ([("id:article-001/claim-all-instruments", "kg:statedBy")], "statedBy"),
+    "span without sentence": ([("id:article-001/span/377-415", "kg:inSentence")], "kg:inSentence"),
+    "meeting without label": ([("id:article-001/meeting", "rdfs:label")], "rdfs:label"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHAPE_CASES))
+def test_shapes_catch(case: str) -> None:
+    from rdflib import URIRef
+
+    from kg.build import build_graph
+    from kg.namespaces import PREFIXES, article_graph
+    from kg.validate import validate_dataset
+
+    def iri(curie: str) -> URIRef:
+        prefix, local = curie.split(":", 1)
+        return URIRef(PREFIXES[prefix] + local)
+
+    result = build_graph(Path(__file__).resolve().parent.parent / "data")
+    graph = result.dataset.graph(article_graph("article-001"))
+    removals, words = SHAPE_CASES[case]
+    for subject, predicate in removals:
+        assert (iri(subject), iri(predicate), None) in graph
+        graph.remove((iri(subject), iri(predicate), None))
+    with pytest.raises(ValidationFailed) as caught:
+        validate_dataset(result.dataset, result.ontology)
+    assert words in caught.value.report

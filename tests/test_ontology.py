@@ -207,3 +207,20 @@ def test_closure_has_no_generalised_or_trivial_triples(closure: Graph) -> None:
 
     assert not any(isinstance(s, Literal) for s, _p, _o in closure)
     assert not any(p == OWL.sameAs and s == o for s, p, o in closure)
+
+
+def test_every_class_has_a_shape(onto: Graph) -> None:
+    ontology = load_ontology()
+    shapes = ontology.shapes + ontology.evidence_shapes
+    targeted = set(shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetClass")))
+    classes = {c for c in onto.subjects(RDF.type, OWL.Class) if str(c).startswith(KGNS)}
+    assert classes - targeted == set()
+
+
+def test_shapes_apply_to_the_ontology_concepts(seed: BuildResult) -> None:
+    """The topic, modality and status concepts themselves conform (validated with the registry)."""
+    import pyshacl
+
+    ontology = load_ontology()
+    conforms, _graph, text = pyshacl.validate(ontology.graph, shacl_graph=ontology.shapes, advanced=True)
+    assert conforms, text
