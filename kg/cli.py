@@ -35,6 +35,16 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder with registry.yaml, annotations/ and articles/.",
+)
+
+
 @click.group(context_settings=CONTEXT, epilog=f"\b\nExit codes:\n{EXIT_HELP}")
 @click.version_option(__version__, "--version", prog_name="kg")
 def main() -> None:
@@ -46,14 +56,7 @@ def main() -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="Folder with registry.yaml, annotations/ and articles/.",
-)
+@data_option
 @click.option(
     "--out",
     "out_dir",
@@ -92,14 +95,7 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="turtle", show_default=True, help="Output format.")
 @click.option("--inferred", is_flag=True, help="Add the OWL-RL closure (schema.org, ORG, PROV triples).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write.")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    help="Folder with registry.yaml, annotations/ and articles/.",
-)
+@data_option
 @reports_errors
 def export(fmt: str, inferred: bool, output: Path, data_dir: Path) -> None:
     """Build and validate the graph from DATA and write it in one format.

@@ -69,14 +69,20 @@ def _check(data: Graph, shapes: Graph, ontology: Ontology, what: str) -> None:
         raise ValidationFailed(
             f"the SHACL shapes could not be applied to {what}: {_text.strip()}", "ontology/", "fix the shapes files"
         )
-    lines = sorted({_describe(results, r) for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult"))})
+    lines = {_describe(results, r) for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult"))}
+    _fail(lines, what, "ontology/shapes.ttl", "fix the annotation or registry entries named in the report")
+
+
+def _fail(violations: set[str], what: str, shapes_file: str, remedy: str) -> None:
+    """Raise ValidationFailed with a one-line summary and a report of at most MAX_REPORTED lines."""
+    lines = sorted(violations)
     report = "\n".join(f"  - {line}" for line in lines[:MAX_REPORTED])
     if len(lines) > MAX_REPORTED:
         report += f"\n  … and {len(lines) - MAX_REPORTED} more"
     raise ValidationFailed(
         f"{what} violates the SHACL shapes in {len(lines)} place(s); first: {lines[0]}",
-        "ontology/shapes.ttl",
-        "fix the annotation or registry entries named in the report",
+        shapes_file,
+        remedy,
         report=report,
     )
 
@@ -114,16 +120,7 @@ def _check_sparql_constraints(data: Graph, shapes: Graph, what: str) -> None:
                             text = text.replace("{?" + name + "}", _short_ox(solution[name]))
                         lines.append(f"focus {_short(focus)}; {text}")
     if lines:
-        lines = sorted(set(lines))
-        report = "\n".join(f"  - {line}" for line in lines[:MAX_REPORTED])
-        if len(lines) > MAX_REPORTED:
-            report += f"\n  … and {len(lines) - MAX_REPORTED} more"
-        raise ValidationFailed(
-            f"{what} violates the SHACL shapes in {len(lines)} place(s); first: {lines[0]}",
-            "ontology/evidence-shapes.ttl",
-            "add evidence for the facts named in the report",
-            report=report,
-        )
+        _fail(set(lines), what, "ontology/evidence-shapes.ttl", "add evidence for the facts named in the report")
 
 
 def _short_ox(term: object) -> str:
