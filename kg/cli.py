@@ -119,5 +119,64 @@ def export(fmt: str, inferred: bool, output: Path, data_dir: Path) -> None:
     click.echo(f"wrote {output} ({fmt}{', with inferred triples' if inferred else ''}, {size} bytes)")
 
 
+@main.command(context_settings=CONTEXT)
+def queries() -> None:
+    """List the named queries of queries/ with the question each answers.
+
+    \b
+    Examples:
+      kg queries
+    """
+    from kg.query import list_queries
+
+    for named in list_queries():
+        click.echo(f"{named.name:32} {named.question}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("query_ref", metavar="NAME|FILE|-")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "tsv", "json")),
+    default="table",
+    show_default=True,
+    help="Output for SELECT and ASK (CONSTRUCT and DESCRIBE give Turtle).",
+)
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("out/kg.trig"),
+    show_default=True,
+    help="The built dataset (TriG) to query.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds before the query is stopped.",
+)
+@reports_errors
+def query(query_ref: str, fmt: str, graph_file: Path, timeout: float) -> None:
+    """Run a named query, a .rq file, or SPARQL from standard input (-) on the built graph.
+
+    The default graph is the union of all graphs. UPDATE, LOAD, SERVICE and FROM with an outside
+    IRI are refused before anything runs; a query past --timeout is stopped.
+
+    \b
+    Examples:
+      kg query participants
+      kg query commitments --format csv
+      echo 'ASK { ?s ?p ?o }' | kg query -
+    """
+    from kg.query import format_result, load_query, run_query
+
+    text, where = load_query(query_ref)
+    kind, first, second = run_query(text, graph_file, where, timeout=timeout)
+    click.echo(format_result(kind, first, second, fmt), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -13,7 +13,12 @@ one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's `
     │   ├── SpanMismatch                  offsets out of range, reversed, or not matching the text
     │   └── MissingInput                  a folder or file kg needs is absent
     ├── ValidationFailed         exit 4   the built graph violates the SHACL shapes
-    └── OutputError              exit 5   an output could not be written (earlier outputs kept)
+    ├── OutputError              exit 5   an output could not be written (earlier outputs kept)
+    └── QueryError               exit 6   a SPARQL query is wrong, refused or too slow
+        ├── QuerySyntaxError              not valid SPARQL (with line and column)
+        ├── QueryRejected                 UPDATE, LOAD, SERVICE or FROM <outside IRI>
+        ├── UnknownQuery                  no named query or file by that name
+        └── QueryTimeout                  the query ran past its time limit and was stopped
 
 Exit code 2 is click's, for a wrong command line.
 """
@@ -88,6 +93,28 @@ class OutputError(KgError):
     exit_code = 5
 
 
+class QueryError(KgError):
+    """A SPARQL query cannot be run."""
+
+    exit_code = 6
+
+
+class QuerySyntaxError(QueryError):
+    """The query is not valid SPARQL."""
+
+
+class QueryRejected(QueryError):
+    """The query would write, or reach outside the local graph."""
+
+
+class UnknownQuery(QueryError):
+    """No named query or file by that name."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and its worker was stopped."""
+
+
 EXIT_CODES = {
     0: "success",
     1: "unexpected error inside kg (please report it)",
@@ -95,4 +122,5 @@ EXIT_CODES = {
     InputError.exit_code: "bad input: a data, annotation, registry or ontology file is wrong",
     ValidationFailed.exit_code: "the built graph violates the SHACL shapes",
     OutputError.exit_code: "an output could not be written",
+    QueryError.exit_code: "a SPARQL query is not valid, was refused, or ran past its time limit",
 }

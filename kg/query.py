@@ -1,0 +1,188 @@
+"""Named SPARQL queries: listing, checking before running, and running with a time limit.
+
+User SPARQL never reaches the network and never runs forever. Before execution a query is parsed
+(rdflib's parser, for line and column on errors) and refused if it is an UPDATE or LOAD, uses
+SERVICE, or names an outside graph with FROM / FROM NAMED. It then runs on pyoxigraph in a worker
+process that is killed at the time limit, because neither engine can be interrupted by a signal.
+Queries see the default graph as the union of all named graphs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg import resources
+from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery
+from kg.namespaces import GRAPH
+
+DEFAULT_TIMEOUT = 30.0
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file of queries/ with the question its first comment line asks."""
+
+    name: str
+    question: str
+    path: Path
+
+
+def list_queries(folder: Path | None = None) -> list[NamedQuery]:
+    """The named queries, sorted by name."""
+    folder = folder or resources.queries_dir()
+    out = []
+    for path in sorted(folder.glob("*.rq")):
+        first = path.read_text(encoding="utf-8").splitlines()[0] if path.stat().st_size else ""
+        out.append(NamedQuery(path.stem, first.lstrip("# ").strip(), path))
+    return out
+
+
+def load_query(ref: str, stdin_text: str | None = None) -> tuple[str, str]:
+    """The text of a query given as a name of queries/, a file path, or ``-`` (standard input).
+
+    Returns (text, where) — where names the source for error messages.
+    """
+    if ref == "-":
+        return stdin_text or sys.stdin.read(), "<stdin>"
+    for named in list_queries():
+        if named.name == ref:
+            return named.path.read_text(encoding="utf-8"), str(named.path)
+    path = Path(ref)
+    if path.is_file():
+        return path.read_text(encoding="utf-8"), str(path)
+    names = ", ".join(q.name for q in list_queries())
+    raise UnknownQuery(f"no named query or file `{ref}`", ref, f"use one of: {names}; or a path to a .rq file")
+
+
+def check_query(text: str, where: str = "query") -> str:
+    """Parse and vet a query; returns its form (SelectQuery, AskQuery, ConstructQuery, DescribeQuery).
+
+    Raises:
+        QuerySyntaxError: not valid SPARQL, with line and column.
+        QueryRejected: an UPDATE or LOAD, SERVICE, or FROM / FROM NAMED with a graph outside kg.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            raise QuerySyntaxError(
+                f"the query is not valid SPARQL: {exc.msg}", f"{where}:{exc.lineno}:{exc.col}", "fix the syntax"
+            ) from None
+        raise QueryRejected(
+            "the query is an UPDATE (or LOAD); kg only reads", where, "use SELECT, ASK, CONSTRUCT or DESCRIBE"
+        ) from None
+    algebra = translateQuery(parsed).algebra
+    for clause in algebra.get("datasetClause") or []:
+        iri = clause.get("default") or clause.get("named")
+        if iri is not None and not str(iri).startswith(str(GRAPH)):
+            raise QueryRejected(
+                f"FROM <{iri}> names a graph outside kg; kg never fetches graphs", where, "remove the FROM clause"
+            )
+
+    def walk(node: Any) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise QueryRejected("SERVICE is not allowed: queries never reach the network", where, "remove SERVICE")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+
+    walk(algebra)
+    return str(algebra.name)
+
+
+def _worker(graph_file: str, text: str, fmt: str, conn: Any) -> None:
+    import pyoxigraph as ox
+
+    try:
+        store = ox.Store()
+        store.load(path=graph_file, format=ox.RdfFormat.TRIG)
+        result = store.query(text, use_default_graph_as_union=True)
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [[None if t is None else _cell(t) for t in solution] for solution in result]
+            conn.send(("select", names, rows))
+        elif isinstance(result, ox.QueryBoolean):
+            conn.send(("ask", ["ask"], [[str(bool(result)).lower()]]))
+        else:
+            conn.send(("graph", (ox.serialize(result, format=ox.RdfFormat.TURTLE) or b"").decode("utf-8"), None))
+    except Exception as exc:  # reported to the parent, which raises a KgError
+        conn.send(("error", str(exc), None))
+    finally:
+        conn.close()
+
+
+def _cell(term: Any) -> str:
+    return str(term.value)
+
+
+def run_query(
+    text: str, graph_file: Path, where: str = "query", timeout: float = DEFAULT_TIMEOUT
+) -> tuple[str, Any, Any]:
+    """Check and run a query on a built dataset (TriG) in a worker killed after ``timeout`` seconds.
+
+    Returns ("select", column names, rows), ("ask", ["ask"], [["true"|"false"]]) or ("graph", turtle, None).
+    """
+    check_query(text, where)
+    if not graph_file.is_file():
+        raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_worker, args=(str(graph_file), text, "", child), daemon=True)
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise QueryTimeout(
+                f"the query ran longer than {timeout:g} s and was stopped", where, "narrow it, or raise --timeout"
+            )
+        kind, first, second = parent.recv()
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        parent.close()
+    if kind == "error":
+        raise QuerySyntaxError(f"the query failed: {first}", where, "fix the query")
+    return kind, first, second
+
+
+def format_result(kind: str, first: Any, second: Any, fmt: str) -> str:
+    """A query result as text: table, csv, tsv or json (graphs are always Turtle)."""
+    import csv
+    import io
+    import json
+
+    if kind == "graph":
+        return str(first) if str(first).endswith("\n") else str(first) + "\n"
+    names, rows = first, second
+    if fmt == "json":
+        return json.dumps([dict(zip(names, row, strict=True)) for row in rows], ensure_ascii=False, indent=1) + "\n"
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        return buffer.getvalue()
+    widths = [min(60, max([len(n)] + [len(str(r[i] or "")) for r in rows])) for i, n in enumerate(names)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(str(v or "")[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    out = [line(names), line(["-" * w for w in widths])] + [line(row) for row in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"

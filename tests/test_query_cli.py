@@ -1,0 +1,107 @@
+"""`kg queries` and `kg query`: named queries, formats, and refusal of unsafe or runaway SPARQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.cli import main
+from kg.errors import QueryError
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("query-out")
+    assert CliRunner().invoke(main, ["build", "--out", str(out)]).exit_code == 0
+    return out / "kg.trig"
+
+
+def query(graph: Path, *args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["query", *args, "--graph", str(graph)], input=stdin)
+
+
+def test_queries_lists_names_and_questions() -> None:
+    result = CliRunner().invoke(main, ["queries"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) >= 12
+    assert any(line.startswith("participants ") and "which side" in line for line in lines)
+
+
+def test_named_query_as_table(graph: Path) -> None:
+    result = query(graph, "organisers")
+    assert result.exit_code == 0, result.stderr
+    assert "Luciana Lamorgese" in result.output and "(2 rows)" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_formats(graph: Path, fmt: str) -> None:
+    result = query(graph, "afripol-partners", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        rows = json.loads(result.output)
+    else:
+        rows = list(csv.DictReader(io.StringIO(result.output), delimiter="," if fmt == "csv" else "\t"))
+    assert [(r["partner"], r["status"]) for r in rows] == [("Europol", "agreed"), ("Frontex", "agreed")]
+
+
+def test_ask_and_construct_from_stdin(graph: Path) -> None:
+    ask = query(graph, "-", stdin="ASK { ?m a <https://w3id.org/migration-kg/ontology#Meeting> }")
+    assert ask.exit_code == 0 and "true" in ask.output
+    construct = query(
+        graph, "-", stdin="CONSTRUCT { ?m a ?t } WHERE { ?m a <https://w3id.org/migration-kg/ontology#Meeting> , ?t }"
+    )
+    assert construct.exit_code == 0 and "/article-001/meeting>" in construct.output
+
+
+def test_query_file(graph: Path, tmp_path: Path) -> None:
+    path = tmp_path / "count.rq"
+    path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/migration-kg/ontology#State> }")
+    result = query(graph, str(path), "--format", "csv")
+    assert result.exit_code == 0 and result.output.splitlines()[1] == "193"
+
+
+REFUSED = {
+    "service": ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE"),
+    "service nested": ("SELECT * WHERE { OPTIONAL { SERVICE SILENT ?x { ?s ?p ?o } } }", "SERVICE"),
+    "from outside": ("SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "FROM"),
+    "from named outside": ("SELECT * FROM NAMED <http://127.0.0.1:9/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
+    "insert": ("INSERT DATA { <http://a/b> <http://a/b> <http://a/b> }", "UPDATE"),
+    "load": ("LOAD <http://127.0.0.1:9/data.ttl>", "UPDATE"),
+    "drop": ("DROP ALL", "UPDATE"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_unsafe_queries_are_refused_before_running(graph: Path, case: str) -> None:
+    text, word = REFUSED[case]
+    result = query(graph, "-", stdin=text)
+    assert result.exit_code == QueryError.exit_code
+    assert result.stderr.startswith("Error: ") and word in result.stderr.splitlines()[0]
+
+
+def test_syntax_error_has_line_and_column(graph: Path) -> None:
+    result = query(graph, "-", stdin="SELECT * WHERE {\n  ?s ?p")
+    assert result.exit_code == QueryError.exit_code
+    assert "<stdin>:2:" in result.stderr
+
+
+def test_runaway_query_is_stopped(graph: Path) -> None:
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    result = query(graph, "-", "--timeout", "1", stdin=text)
+    assert result.exit_code == QueryError.exit_code and "ran longer than 1 s" in result.stderr
+
+
+def test_unknown_query_name(graph: Path) -> None:
+    result = query(graph, "no-such-query")
+    assert result.exit_code == QueryError.exit_code and "participants" in result.stderr
+
+
+def test_missing_graph(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "organisers", "--graph", str(tmp_path / "none.trig")])
+    assert result.exit_code == 3 and "kg build" in result.stderr
