@@ -158,8 +158,15 @@ def queries() -> None:
     show_default=True,
     help="Seconds before the query is stopped.",
 )
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a parameter (a VALUES variable): an actor id, an IRI or a string. Repeatable.",
+)
 @reports_errors
-def query(query_ref: str, fmt: str, graph_file: Path, timeout: float) -> None:
+def query(query_ref: str, fmt: str, graph_file: Path, timeout: float, params: tuple[str, ...]) -> None:
     """Run a named query, a .rq file, or SPARQL from standard input (-) on the built graph.
 
     The default graph is the union of all graphs. UPDATE, LOAD, SERVICE and FROM with an outside
@@ -169,11 +176,19 @@ def query(query_ref: str, fmt: str, graph_file: Path, timeout: float) -> None:
     Examples:
       kg query participants
       kg query commitments --format csv
+      kg query actor-profile --param actor=tunisia
       echo 'ASK { ?s ?p ?o }' | kg query -
     """
-    from kg.query import format_result, load_query, run_query
+    from kg.query import bind_params, format_result, load_query, run_query
 
     text, where = load_query(query_ref)
+    pairs = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"`{item}` is not NAME=VALUE", param_hint="--param")
+        pairs[name.lstrip("?")] = value
+    text = bind_params(text, pairs, where)
     kind, first, second = run_query(text, graph_file, where, timeout=timeout)
     click.echo(format_result(kind, first, second, fmt), nl=False)
 

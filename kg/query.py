@@ -17,7 +17,7 @@ from typing import Any
 
 from kg import resources
 from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery
-from kg.namespaces import GRAPH
+from kg.namespaces import GRAPH, ID
 
 DEFAULT_TIMEOUT = 30.0
 FORMATS = ("table", "csv", "tsv", "json")
@@ -57,6 +57,39 @@ def load_query(ref: str, stdin_text: str | None = None) -> tuple[str, str]:
         return path.read_text(encoding="utf-8"), str(path)
     names = ", ".join(q.name for q in list_queries())
     raise UnknownQuery(f"no named query or file `{ref}`", ref, f"use one of: {names}; or a path to a .rq file")
+
+
+def bind_params(text: str, params: dict[str, str], where: str = "query") -> str:
+    """Replace the default of each ``VALUES ?name { ... }`` block with the given value.
+
+    A value is taken as: an IRI when written ``<...>`` or starting with http(s)://; a registry actor
+    when it is an id such as ``tunisia``; otherwise a plain string.
+
+    Raises:
+        UnknownQuery: the query has no ``VALUES ?name`` block for a parameter.
+    """
+    import re
+
+    from kg.registry import SLUG
+
+    for name, value in params.items():
+        pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}")
+        if not pattern.search(text):
+            raise UnknownQuery(
+                f"the query has no parameter `{name}`", where, "parameters are the variables of its VALUES blocks"
+            )
+        if value.startswith("<") and value.endswith(">"):
+            term = value
+        elif value.startswith(("http://", "https://")):
+            term = f"<{value}>"
+        elif SLUG.match(value):
+            term = f"<{ID['actor/' + value]}>"
+        else:
+            term = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        replacement = f"VALUES ?{name} {{ {term} }}"
+        # backslashes escaped so that re takes the replacement literally
+        text = pattern.sub(replacement.replace("\\", "\\\\"), text, count=1)
+    return text
 
 
 def check_query(text: str, where: str = "query") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -108,7 +109,12 @@ def _check_page(browser, name: str, page_path: Path, label: str) -> None:  # typ
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(page_path.as_uri())
-    page.wait_for_function("window.kgSettled === true", timeout=30000)
+    # polled from Python: Playwright's wait_for_function evaluates its string with eval() inside the
+    # page, which the page's Content-Security-Policy (rightly) forbids
+    deadline = time.monotonic() + 30
+    while not page.evaluate("window.kgSettled === true"):
+        assert time.monotonic() < deadline, "the layout did not settle within 30 s"
+        page.wait_for_timeout(100)
     assert outside == [] and errors == [] and dialogs == []
     count = page.evaluate("window.kgNetwork.body.data.nodes.length")
     shown = page.evaluate("window.kgNetwork.body.data.nodes.get().map(n => n.label)")

@@ -105,3 +105,23 @@ def test_unknown_query_name(graph: Path) -> None:
 def test_missing_graph(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["query", "organisers", "--graph", str(tmp_path / "none.trig")])
     assert result.exit_code == 3 and "kg build" in result.stderr
+
+
+def test_param_selects_another_actor(graph: Path) -> None:
+    result = query(graph, "actor-profile", "--param", "actor=tunisia", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.output)
+    assert {r["relation"] for r in rows} >= {"participated in", "party to"}
+    assert not {r["relation"] for r in rows} & {"organised", "hosted", "represents"}  # those facts are Italy's
+
+
+def test_param_with_quotes_stays_a_literal(graph: Path) -> None:
+    text = 'SELECT ?x WHERE { VALUES ?x { "default" } }'
+    result = query(graph, "-", "--param", 'x=a "quoted" } INSERT', "--format", "csv", stdin=text)
+    assert result.exit_code == 0, result.stderr
+    assert list(csv.reader(io.StringIO(result.output)))[1] == ['a "quoted" } INSERT']
+
+
+def test_unknown_param(graph: Path) -> None:
+    result = query(graph, "organisers", "--param", "who=x")
+    assert result.exit_code == QueryError.exit_code and "no parameter `who`" in result.stderr
