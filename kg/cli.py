@@ -193,5 +193,32 @@ def query(query_ref: str, fmt: str, graph_file: Path, timeout: float, params: tu
     click.echo(format_result(kind, first, second, fmt), nl=False)
 
 
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format."
+)
+@data_option
+@reports_errors
+def stats(fmt: str, data_dir: Path) -> None:
+    """Counts by class and relation; centrality, components and the actors bridging the sides.
+
+    The sides (European, African) come from registry membership of the EU and AU.
+
+    \b
+    Examples:
+      kg stats
+      kg stats --format json
+    """
+    import json
+
+    from kg.build import build_graph
+    from kg.stats import compute_stats, format_stats
+
+    result = compute_stats(build_graph(data_dir).dataset)
+    click.echo(
+        json.dumps(result, indent=1, ensure_ascii=False) if fmt == "json" else format_stats(result), nl=fmt == "json"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,7 +16,7 @@ from kg.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["export"], ["queries"], ["query"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["export"], ["queries"], ["query"], ["stats"]])
 def test_help(command: list[str]) -> None:
     for flag in ("-h", "--help"):
         result = CliRunner().invoke(main, [*command, flag])
