@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -18,15 +18,6 @@ from rdflib.term import Node
 from kg.namespaces import PREFIXES
 from kg.network import build_network, to_graphml
 from kg.output import write_atomic
-
-
-def _union(dataset: Dataset) -> Graph:
-    graph = Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    for s, p, o in sorted({q[:3] for q in dataset.quads((None, None, None, None))}):
-        graph.add((s, p, o))
-    return graph
 
 
 def _sorted_lines(text: str) -> bytes:
@@ -47,13 +38,18 @@ def _named_graphs(dataset: Dataset) -> list[Graph]:
     return sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier))
 
 
-def _graph_copy(source: Graph) -> Graph:
+def _graph_copy(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    """A graph with kg's prefixes holding ``triples``, added in sorted order for stable output."""
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    for triple in sorted(source):
+    for triple in sorted(set(triples)):
         graph.add(triple)
     return graph
+
+
+def _union(dataset: Dataset) -> Graph:
+    return _graph_copy(q[:3] for q in dataset.quads((None, None, None, None)))
 
 
 def _trig(dataset: Dataset) -> bytes:

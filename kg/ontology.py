@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
 from rdflib.term import Node
 
 from kg import resources
@@ -136,12 +136,3 @@ def _required(path: Path) -> Graph:
     if not path.is_file():
         raise MissingInput(f"shapes file {path.name} is missing", str(path), "restore it from the project")
     return parse_turtle(path, f"shapes file {path.name}")
-
-
-def label_of(graph: Graph, node: Node) -> str:
-    """The English label of a node, or its IRI's last segment."""
-    for pred in (RDFS.label, SKOS.prefLabel):
-        for value in graph.objects(node, pred):
-            return str(value)
-    text = str(node)
-    return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]

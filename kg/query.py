@@ -20,7 +20,6 @@ from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeou
 from kg.namespaces import GRAPH, ID
 
 DEFAULT_TIMEOUT = 30.0
-FORMATS = ("table", "csv", "tsv", "json")
 
 
 @dataclass(frozen=True)
@@ -138,7 +137,7 @@ def check_query(text: str, where: str = "query") -> str:
     return str(algebra.name)
 
 
-def _worker(graph_file: str, text: str, fmt: str, conn: Any) -> None:
+def _worker(graph_file: str, text: str, conn: Any) -> None:
     import pyoxigraph as ox
 
     try:
@@ -147,7 +146,7 @@ def _worker(graph_file: str, text: str, fmt: str, conn: Any) -> None:
         result = store.query(text, use_default_graph_as_union=True)
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
-            rows = [[None if t is None else _cell(t) for t in solution] for solution in result]
+            rows = [[None if t is None else str(t.value) for t in solution] for solution in result]
             conn.send(("select", names, rows))
         elif isinstance(result, ox.QueryBoolean):
             conn.send(("ask", ["ask"], [[str(bool(result)).lower()]]))
@@ -157,10 +156,6 @@ def _worker(graph_file: str, text: str, fmt: str, conn: Any) -> None:
         conn.send(("error", str(exc), None))
     finally:
         conn.close()
-
-
-def _cell(term: Any) -> str:
-    return str(term.value)
 
 
 def run_query(
@@ -175,7 +170,7 @@ def run_query(
         raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(str(graph_file), text, "", child), daemon=True)
+    process = ctx.Process(target=_worker, args=(str(graph_file), text, child), daemon=True)
     process.start()
     child.close()
     try:

@@ -29,11 +29,6 @@ def queries_dir() -> Path:
     return _find("queries")
 
 
-def default_data_dir() -> Path:
-    """data/ of the current directory: where `kg build` looks unless told otherwise."""
-    return Path("data")
-
-
 ONTOLOGY_FILES = ("kg.ttl", "topics.ttl")
 SHAPES_FILE = "shapes.ttl"
 EVIDENCE_SHAPES_FILE = "evidence-shapes.ttl"
