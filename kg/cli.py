@@ -119,6 +119,40 @@ def export(fmt: str, inferred: bool, output: Path, data_dir: Path) -> None:
     click.echo(f"wrote {output} ({fmt}{', with inferred triples' if inferred else ''}, {size} bytes)")
 
 
+graph_option = click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("out/kg.trig"),
+    show_default=True,
+    help="The built dataset (TriG) to read.",
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds before the query is stopped.",
+)
+param_option = click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a parameter (a VALUES variable): an actor id, an IRI or a string. Repeatable.",
+)
+
+
+def _params(params: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"`{item}` is not NAME=VALUE", param_hint="--param")
+        pairs[name.lstrip("?")] = value
+    return pairs
+
+
 @main.command(context_settings=CONTEXT)
 def queries() -> None:
     """List the named queries of queries/ with the question each answers.
@@ -143,28 +177,9 @@ def queries() -> None:
     show_default=True,
     help="Output for SELECT and ASK (CONSTRUCT and DESCRIBE give Turtle).",
 )
-@click.option(
-    "--graph",
-    "graph_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("out/kg.trig"),
-    show_default=True,
-    help="The built dataset (TriG) to query.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds before the query is stopped.",
-)
-@click.option(
-    "--param",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Set a parameter (a VALUES variable): an actor id, an IRI or a string. Repeatable.",
-)
+@graph_option
+@timeout_option
+@param_option
 @reports_errors
 def query(query_ref: str, fmt: str, graph_file: Path, timeout: float, params: tuple[str, ...]) -> None:
     """Run a named query, a .rq file, or SPARQL from standard input (-) on the built graph.
@@ -182,15 +197,96 @@ def query(query_ref: str, fmt: str, graph_file: Path, timeout: float, params: tu
     from kg.query import bind_params, format_result, load_query, run_query
 
     text, where = load_query(query_ref)
-    pairs = {}
-    for item in params:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"`{item}` is not NAME=VALUE", param_hint="--param")
-        pairs[name.lstrip("?")] = value
-    text = bind_params(text, pairs, where)
+    text = bind_params(text, _params(params), where)
     kind, first, second = run_query(text, graph_file, where, timeout=timeout)
     click.echo(format_result(kind, first, second, fmt), nl=False)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--query", "query_ref", metavar="NAME|FILE|-", help="Show the result of a CONSTRUCT query.")
+@param_option
+@click.option(
+    "--format", "fmt", type=click.Choice(("html", "png", "svg")), default="html", show_default=True, help="Output."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write  [default: out/view.html, .png or .svg]",
+)
+@graph_option
+@timeout_option
+@reports_errors
+def render(
+    query_ref: str | None, params: tuple[str, ...], fmt: str, output: Path | None, graph_file: Path, timeout: float
+) -> None:
+    """Draw the network of the built graph: an offline HTML page, or a PNG or SVG picture.
+
+    The HTML page is one self-contained file (nothing loaded from outside): nodes coloured and
+    shaped by class, a legend whose ticks filter classes, a search box, and tooltips with the
+    evidence sentences. With --query, it shows what a CONSTRUCT query returns.
+
+    \b
+    Examples:
+      kg render -o out/network.html
+      kg render --query ego-network --param actor=tunisia -o out/tunisia.html
+      kg render --format png -o docs/seed-graph.png
+    """
+    from kg.output import write_atomic
+    from kg.query import bind_params, list_queries, load_query
+    from kg.view import load_built, query_view, render_view, whole_view
+
+    dataset = load_built(graph_file)
+    if query_ref:
+        text, where = load_query(query_ref)
+        text = bind_params(text, _params(params), where)
+        question = next((q.question for q in list_queries() if q.name == query_ref), "")
+        view = query_view(dataset, graph_file, text, where, question, timeout=timeout)
+        if params:
+            view.title += " (" + ", ".join(params) + ")"
+    else:
+        if params:
+            raise click.BadParameter("--param needs --query", param_hint="--param")
+        view = whole_view(dataset)
+    data = render_view(view, fmt)
+    target = output or Path("out") / f"view.{fmt}"
+    write_atomic(target, data)
+    click.echo(f"wrote {target} ({view.network.number_of_nodes()} nodes, {view.network.number_of_edges()} edges)")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source")
+@click.argument("target")
+@click.option("--all", "limit", flag_value=20, default=1, help="Show every shortest path (up to 20), not only one.")
+@click.option("--with-registry", is_flag=True, help="Let paths go through registry membership (e.g. EU member).")
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format."
+)
+@graph_option
+@reports_errors
+def path(source: str, target: str, limit: int, with_registry: bool, fmt: str, graph_file: Path) -> None:
+    """The shortest chain of facts linking two actors, with the sentence behind each step.
+
+    SOURCE and TARGET are registry ids (tunisia, europol), IRIs or exact labels. Facts are followed
+    in either direction.
+
+    \b
+    Examples:
+      kg path tunisia europol
+      kg path tunisia europol --all --format json
+    """
+    import json
+    from dataclasses import asdict
+
+    from kg.network import build_network
+    from kg.view import format_paths, load_built, shortest_paths
+
+    net = build_network(load_built(graph_file))
+    paths = shortest_paths(net, source, target, limit=limit, with_registry=with_registry)
+    if fmt == "json":
+        click.echo(json.dumps([[asdict(h) for h in hops] for hops in paths], indent=1, ensure_ascii=False))
+    else:
+        click.echo(format_paths(net, paths), nl=False)
 
 
 @main.command(context_settings=CONTEXT)

@@ -7,6 +7,7 @@ network (GraphML, the HTML page) keep the trace back to the text.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 import networkx as nx
 from rdflib import Dataset, Literal
@@ -19,6 +20,7 @@ from kg.namespaces import BACKGROUND_GRAPH, GRAPH, KG, ONTOLOGY_GRAPH, REGISTRY_
 ATTRIBUTE_PREDICATES = {KG.modality, KG.quotation, KG.description, KG.date}
 SOURCE_SIDE = {KG.Assertion, KG.TextSpan, KG.Sentence, KG.Article}
 BACKGROUND_EDGES = {KG.memberOf, KG.partOf}
+MAX_MENTIONS = 3  # sentences quoted in a node's ``mentions`` attribute
 
 
 def _local(iri: Node) -> str:
@@ -26,49 +28,68 @@ def _local(iri: Node) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def build_network(dataset: Dataset) -> nx.MultiDiGraph:
-    """The network of the article facts in ``dataset``, plus registry membership among its nodes.
+class _Describer:
+    """Labels, most specific kg class and identifiers of the nodes of a dataset."""
 
-    Node attributes: ``label``, ``type`` (kg class local name), ``iri``, ``wikidata``, ``iso3166``.
-    Edge attributes: ``predicate``, ``label``, ``article``, ``evidence`` (sentences, joined),
-    ``stated_by``, ``origin`` (``article`` or ``registry``).
-    """
-    ontology = dataset.graph(ONTOLOGY_GRAPH)
-    registry = dataset.graph(REGISTRY_GRAPH)
-    background = dataset.graph(BACKGROUND_GRAPH)
-    article_prefix = str(GRAPH["article/"])
-    subclass_of: dict[Node, set[Node]] = defaultdict(set)
-    for s, o in ontology.subject_objects(RDFS.subClassOf):
-        subclass_of[s].add(o)
+    def __init__(self, dataset: Dataset) -> None:
+        ontology = dataset.graph(ONTOLOGY_GRAPH)
+        self.registry = dataset.graph(REGISTRY_GRAPH)
+        self.subclass_of: dict[Node, set[Node]] = defaultdict(set)
+        for s, o in ontology.subject_objects(RDFS.subClassOf):
+            self.subclass_of[s].add(o)
+        self.labels: dict[Node, str] = {}
+        self.types: dict[Node, set[Node]] = defaultdict(set)
+        for graph in dataset.graphs():
+            for s, _p, o in graph.triples((None, RDFS.label, None)):
+                self.labels.setdefault(s, str(o))
+            for s, o in graph.subject_objects(RDF.type):
+                self.types[s].add(o)
+            for s, o in graph.subject_objects(SKOS.prefLabel):
+                self.labels.setdefault(s, str(o))
 
-    labels: dict[Node, str] = {}
-    types: dict[Node, set[Node]] = defaultdict(set)
-    for graph in dataset.graphs():
-        for s, _p, o in graph.triples((None, RDFS.label, None)):
-            labels.setdefault(s, str(o))
-        for s, o in graph.subject_objects(RDF.type):
-            types[s].add(o)
-        for s, o in graph.subject_objects(SKOS.prefLabel):
-            labels.setdefault(s, str(o))
+    def label(self, node: Node) -> str:
+        return self.labels.get(node, _local(node))
 
-    def node_type(node: Node) -> str:
-        classes = {c for c in types.get(node, set()) if str(c).startswith(str(KG._NS))}
+    def node_type(self, node: Node) -> str:
+        classes = {c for c in self.types.get(node, set()) if str(c).startswith(str(KG._NS))}
         # the most specific class: one that no other class of the node is a subclass of
-        specific = [c for c in classes if not any(c in subclass_of[d] for d in classes if d != c)]
+        specific = [c for c in classes if not any(c in self.subclass_of[d] for d in classes if d != c)]
         if specific:
             return sorted(_local(c) for c in specific)[0]
         return "Topic" if str(node).startswith(str(TOPIC)) else "Thing"
 
+    def attrs(self, node: Node) -> dict[str, str]:
+        attrs = {"label": self.label(node), "type": self.node_type(node), "iri": str(node)}
+        for qid in self.registry.objects(node, SCHEMA.sameAs):
+            attrs["wikidata"] = _local(qid)
+        for code in self.registry.objects(node, KG.iso3166Alpha2):
+            attrs["iso3166"] = str(code)
+        return attrs
+
+
+def build_network(dataset: Dataset) -> nx.MultiDiGraph:
+    """The network of the article facts in ``dataset``, plus registry membership among its nodes.
+
+    Node attributes: ``label``, ``type`` (kg class local name), ``iri``, ``wikidata``, ``iso3166``,
+    ``mentions`` (the first sentences that mention the node, each as ``[article sN] text``).
+    Edge attributes: ``predicate``, ``label``, ``article``, ``evidence`` (sentences, joined),
+    ``stated_by``, ``origin`` (``article`` or ``registry``).
+    """
+    background = dataset.graph(BACKGROUND_GRAPH)
+    article_prefix = str(GRAPH["article/"])
+    describe = _Describer(dataset)
+    labels, types = describe.labels, describe.types
     net = nx.MultiDiGraph()
+
+    mentioned: dict[Node, set[tuple[str, int, str]]] = defaultdict(set)
 
     def add_node(node: Node) -> str:
         key = str(node)
         if key not in net:
-            attrs = {"label": labels.get(node, _local(node)), "type": node_type(node), "iri": key}
-            for qid in registry.objects(node, SCHEMA.sameAs):
-                attrs["wikidata"] = _local(qid)
-            for code in registry.objects(node, KG.iso3166Alpha2):
-                attrs["iso3166"] = str(code)
+            attrs = describe.attrs(node)
+            sentences = sorted(mentioned.get(node, set()))
+            if sentences:
+                attrs["mentions"] = "\n".join(f"[{a} s{n}] {text}" for a, n, text in sentences[:MAX_MENTIONS])
             net.add_node(key, **attrs)
         return key
 
@@ -80,6 +101,10 @@ def build_network(dataset: Dataset) -> nx.MultiDiGraph:
         article = name[len(article_prefix) :]
         sentence_text: dict[Node, str] = {s: str(t) for s, t in graph.subject_objects(KG.text)}
         span_sentence: dict[Node, Node] = dict(graph.subject_objects(KG.inSentence))
+        for span, node in graph.subject_objects(KG.mentions):
+            sentence = span_sentence.get(span)
+            if sentence is not None:
+                mentioned[node].add((article, int(_local(sentence)), sentence_text.get(sentence, "")))
         for assertion in graph.subjects(RDF.type, KG.Assertion):
             subj = graph.value(assertion, RDF.subject)
             pred = graph.value(assertion, RDF.predicate)
@@ -138,3 +163,48 @@ def to_graphml(net: nx.MultiDiGraph) -> bytes:
     for s, o, key, attrs in sorted(net.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         ordered.add_edge(s, o, key=key, **attrs)
     return ("\n".join(nx.generate_graphml(ordered, named_key_ids=True)) + "\n").encode("utf-8")
+
+
+def network_from_triples(
+    dataset: Dataset, triples: Iterable[tuple[Node, Node, Node]], full: nx.MultiDiGraph | None = None
+) -> nx.MultiDiGraph:
+    """The part of the network that a set of triples (a CONSTRUCT result) describes.
+
+    A triple between two resources becomes an edge; where the full network has that edge, its
+    evidence comes with it. Triples with a literal object and ``rdf:type`` only bring in their
+    subject as a node, so a query can select nodes without edges.
+    """
+    full = build_network(dataset) if full is None else full
+    describe = _Describer(dataset)
+    net = nx.MultiDiGraph()
+
+    def add_node(node: Node) -> str:
+        key = str(node)
+        if key not in net:
+            net.add_node(key, **(dict(full.nodes[key]) if key in full else describe.attrs(node)))
+        return key
+
+    for s, p, o in sorted(triples):
+        if isinstance(s, Literal):
+            continue
+        add_node(s)
+        if isinstance(o, Literal) or p == RDF.type:
+            continue
+        add_node(o)
+        predicate = _local(p)
+        known = full.get_edge_data(str(s), str(o)) or {}
+        matches = {key: attrs for key, attrs in known.items() if attrs.get("predicate") == predicate}
+        if not matches:
+            matches = {
+                f"{predicate}@query": {
+                    "predicate": predicate,
+                    "label": describe.label(p),
+                    "article": "",
+                    "evidence": "",
+                    "stated_by": "",
+                    "origin": "query",
+                }
+            }
+        for key, attrs in sorted(matches.items()):
+            net.add_edge(str(s), str(o), key=key, **attrs)
+    return net

@@ -8,10 +8,9 @@ from pathlib import Path
 from kg.build import BuildResult, build_graph
 from kg.export import serialize_dataset
 from kg.namespaces import BASE
-from kg.network import build_network
 from kg.output import prepare_dir, write_all_atomic
 from kg.validate import validate_dataset
-from kg.visualise import render_html
+from kg.view import render_view, whole_view
 
 OUTPUTS = {"kg.trig": "trig", "kg.ttl": "turtle"}
 HTML_FILE = "kg.html"
@@ -51,12 +50,7 @@ def run_build(
     if validate:
         validate_dataset(result.dataset, result.ontology)
     contents: dict[str, bytes] = {name: serialize_dataset(result.dataset, fmt) for name, fmt in OUTPUTS.items()}
-    net = build_network(result.dataset)
-    contents[HTML_FILE] = render_html(
-        net,
-        subtitle=f"{net.number_of_nodes()} nodes and {net.number_of_edges()} edges from "
-        f"{len(result.annotations)} article(s); hover an edge for the sentence that states it",
-    )
+    contents[HTML_FILE] = render_view(whole_view(result.dataset), "html")
     out = Path(out_dir)
     prepare_dir(out)
     report = BuildReport(result)

@@ -17,7 +17,7 @@ from typing import Any
 
 from kg import resources
 from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery
-from kg.namespaces import GRAPH, ID
+from kg.namespaces import GRAPH, ID, PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -151,7 +151,16 @@ def _worker(graph_file: str, text: str, conn: Any) -> None:
         elif isinstance(result, ox.QueryBoolean):
             conn.send(("ask", ["ask"], [[str(bool(result)).lower()]]))
         else:
-            conn.send(("graph", (ox.serialize(result, format=ox.RdfFormat.TURTLE) or b"").decode("utf-8"), None))
+            # prefixes only for namespaces whose names have no "/" (Turtle would escape it as "\\/")
+            triples = sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+            used = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
+            prefixes = {
+                k: v
+                for k, v in PREFIXES.items()
+                if k not in ("id", "topic", "graph") and any(iri.startswith(v) for iri in used)
+            }
+            turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+            conn.send(("graph", turtle.decode("utf-8"), None))
     except Exception as exc:  # reported to the parent, which raises a KgError
         conn.send(("error", str(exc), None))
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,35 @@ def _node_title(attrs: dict[str, Any]) -> str:
     if attrs.get("iso3166"):
         lines.append(f"ISO 3166: {attrs['iso3166']}")
     lines.append(str(attrs.get("iri", "")))
+    if attrs.get("mentions"):
+        lines.append("mentioned in:\n" + str(attrs["mentions"]))
     return "\n".join(lines)
+
+
+# small inline SVG pictures of the vis-network shapes, for the legend
+_ICON_SHAPES = {
+    "dot": '<circle cx="7" cy="7" r="6"/>',
+    "ellipse": '<ellipse cx="7" cy="7" rx="6.5" ry="4.5"/>',
+    "square": '<rect x="1.5" y="1.5" width="11" height="11"/>',
+    "box": '<rect x="0.5" y="3" width="13" height="8" rx="2"/>',
+    "hexagon": '<polygon points="7,0.5 12.6,3.8 12.6,10.2 7,13.5 1.4,10.2 1.4,3.8"/>',
+    "triangle": '<polygon points="7,1 13,13 1,13"/>',
+    "triangleDown": '<polygon points="1,1 13,1 7,13"/>',
+    "diamond": '<polygon points="7,0.5 13.5,7 7,13.5 0.5,7"/>',
+    "star": '<polygon points="7,0.5 8.8,5 13.5,5.2 9.8,8.2 11.1,13 7,10.3 2.9,13 4.2,8.2 0.5,5.2 5.2,5"/>',
+    "text": '<text x="2" y="12" font-size="13" font-weight="bold">T</text>',
+}
+
+
+def _legend_item(cls: str, count: int) -> str:
+    colour, shape = STYLE.get(cls, DEFAULT_STYLE)
+    icon = _ICON_SHAPES.get(shape, _ICON_SHAPES["dot"])
+    name = html.escape(cls)
+    return (
+        f'<li><label><input type="checkbox" class="kg-filter" value="{name}" checked> '
+        f'<svg width="14" height="14" viewBox="0 0 14 14" fill="{colour}" aria-hidden="true">{icon}</svg> '
+        f"{name} ({count})</label></li>"
+    )
 
 
 def _edge_title(attrs: dict[str, Any]) -> str:
@@ -96,7 +125,8 @@ def render_html(net: nx.MultiDiGraph, title: str = "kg: migration-cooperation ne
                 "id": index[key],
                 "label": str(attrs.get("label", key)),
                 "title": _node_title(attrs),
-                "group": str(attrs.get("type", "")),
+                # "kgClass", not vis-network's "group", whose default palette would override "color"
+                "kgClass": str(attrs.get("type", "")),
                 "color": colour,
                 "shape": shape,
             }
@@ -112,11 +142,8 @@ def render_html(net: nx.MultiDiGraph, title: str = "kg: migration-cooperation ne
                 "dashes": attrs.get("origin") == "registry",
             }
         )
-    types = sorted({str(net.nodes[k].get("type", "")) for k in net.nodes})
-    legend = "".join(
-        f'<li><span class="swatch" style="background:{STYLE.get(t, DEFAULT_STYLE)[0]}"></span>{html.escape(t)}</li>'
-        for t in types
-    )
+    counts = Counter(str(net.nodes[k].get("type", "")) for k in net.nodes)
+    legend = "".join(_legend_item(cls, counts[cls]) for cls in sorted(counts))
     js, css = _vis_assets()
     page = _PAGE.format(
         title=html.escape(title),
@@ -143,7 +170,8 @@ body {{ font-family: sans-serif; margin: 0; }}
 header {{ padding: 0.5em 1em; border-bottom: 1px solid #ddd; }}
 header h1 {{ font-size: 1.3em; margin: 0.2em 0; }}
 #legend ul {{ list-style: none; padding: 0; margin: 0.3em 0; display: flex; flex-wrap: wrap; gap: 1em; }}
-.swatch {{ display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.3em; border-radius: 2px; }}
+#legend svg {{ vertical-align: -2px; }}
+#legend label {{ cursor: pointer; }}
 #network {{ width: 100%; height: calc(100vh - 9em); }}
 div.vis-tooltip {{ white-space: pre-wrap; max-width: 40em; }}
 </style>
@@ -154,7 +182,7 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 40em; }}
 <p id="subtitle">{subtitle}</p>
 <label for="search">Find a node:</label> <input id="search" type="search" placeholder="e.g. Frontex">
 <span id="search-result"></span>
-<div id="legend"><ul>{legend}</ul></div>
+<div id="legend" title="Untick a class to hide its nodes"><ul>{legend}</ul></div>
 </header>
 <div id="network"></div>
 <script>{js}</script>
@@ -162,23 +190,33 @@ div.vis-tooltip {{ white-space: pre-wrap; max-width: 40em; }}
 "use strict";
 const nodes = new vis.DataSet({nodes});
 const edges = new vis.DataSet({edges});
-const network = new vis.Network(document.getElementById("network"), {{nodes: nodes, edges: edges}}, {{
-  physics: {{ stabilization: {{ iterations: 400 }}, barnesHut: {{ springLength: 140 }} }},
+const hidden = new Set();
+const shown = new vis.DataView(nodes, {{ filter: function (n) {{ return !hidden.has(n.kgClass); }} }});
+const network = new vis.Network(document.getElementById("network"), {{nodes: shown, edges: edges}}, {{
+  physics: {{ stabilization: {{ iterations: 400 }}, barnesHut: {{ gravitationalConstant: -6000, springLength: 180, avoidOverlap: 0.3 }} }},
   edges: {{ font: {{ size: 9, align: "middle" }}, smooth: {{ type: "continuous" }} }},
-  nodes: {{ font: {{ size: 13 }} }},
+  nodes: {{ font: {{ size: 13 }}, widthConstraint: {{ maximum: 200 }} }},
   interaction: {{ hover: true, tooltipDelay: 150 }}
 }});
 window.kgNetwork = network;
 window.kgSettled = false;
+window.kgShownNodes = function () {{ return shown.getIds(); }};
 network.once("stabilizationIterationsDone", function () {{
   network.setOptions({{ physics: false }});
+  network.storePositions();  // hidden and shown again, a node comes back where it was
   window.kgSettled = true;
+}});
+document.querySelectorAll("input.kg-filter").forEach(function (box) {{
+  box.addEventListener("change", function () {{
+    if (box.checked) {{ hidden.delete(box.value); }} else {{ hidden.add(box.value); }}
+    shown.refresh();
+  }});
 }});
 document.getElementById("search").addEventListener("input", function (event) {{
   const needle = event.target.value.trim().toLowerCase();
   const out = document.getElementById("search-result");
   if (!needle) {{ network.unselectAll(); out.textContent = ""; return; }}
-  const hits = nodes.get({{ filter: function (n) {{ return n.label.toLowerCase().includes(needle); }} }});
+  const hits = shown.get({{ filter: function (n) {{ return n.label.toLowerCase().includes(needle); }} }});
   network.selectNodes(hits.map(function (n) {{ return n.id; }}));
   if (hits.length) {{ network.focus(hits[0].id, {{ scale: 1.2 }}); }}
   out.textContent = hits.length + " found";

@@ -50,3 +50,13 @@ def ontology_copy(tmp_path: Path) -> Path:
     target = tmp_path / "ontology"
     shutil.copytree(ONTOLOGY, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def built_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """out/kg.trig of a `kg build` of the project's data/ in a private folder (built once per session)."""
+    from kg.pipeline import run_build
+
+    out = tmp_path_factory.mktemp("built")
+    run_build(DATA, out)
+    return out / "kg.trig"

@@ -90,24 +90,23 @@ def _launch():  # type: ignore[no-untyped-def]
     return manager, browser
 
 
-def _check_page(browser, name: str, page_path: Path, label: str) -> None:  # type: ignore[no-untyped-def]
+def _open(browser, page_path: Path):  # type: ignore[no-untyped-def]
+    """Open a page with every non-file request refused and counted; wait until the layout settles."""
     page = browser.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
-    dialogs: list[str] = []
+    seen: dict[str, list[str]] = {"outside": [], "errors": [], "dialogs": []}
 
     def route(request_route, request) -> None:  # type: ignore[no-untyped-def]
         # every request that is not the file itself is counted and refused
         if request.url.startswith("file://"):
             request_route.continue_()
         else:
-            outside.append(request.url)
+            seen["outside"].append(request.url)
             request_route.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
     page.goto(page_path.as_uri())
     # polled from Python: Playwright's wait_for_function evaluates its string with eval() inside the
     # page, which the page's Content-Security-Policy (rightly) forbids
@@ -115,10 +114,35 @@ def _check_page(browser, name: str, page_path: Path, label: str) -> None:  # typ
     while not page.evaluate("window.kgSettled === true"):
         assert time.monotonic() < deadline, "the layout did not settle within 30 s"
         page.wait_for_timeout(100)
-    assert outside == [] and errors == [] and dialogs == []
+    return page, seen
+
+
+def _hover_tooltip(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    """Move the mouse onto the node with this label and return the tooltip's text."""
+    x, y = page.evaluate(
+        """label => {
+        const net = window.kgNetwork;
+        const node = net.body.data.nodes.get().find(n => n.label === label);
+        net.moveTo({ position: net.getPositions([node.id])[node.id], scale: 1.0 });
+        const at = net.canvasToDOM(net.getPositions([node.id])[node.id]);
+        const box = document.querySelector("#network canvas").getBoundingClientRect();
+        return [box.left + at.x, box.top + at.y];
+    }""",
+        label,
+    )
+    page.mouse.move(1, 1)
+    page.mouse.move(x, y)
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    return str(page.inner_text("div.vis-tooltip"))
+
+
+def _check_page(browser, name: str, page_path: Path, label: str) -> None:  # type: ignore[no-untyped-def]
+    page, seen = _open(browser, page_path)
+    assert seen == {"outside": [], "errors": [], "dialogs": []}
     count = page.evaluate("window.kgNetwork.body.data.nodes.length")
     shown = page.evaluate("window.kgNetwork.body.data.nodes.get().map(n => n.label)")
-    assert count > 40 and label in shown
+    assert count == 46 and label in shown
+    assert page.evaluate("window.kgNetwork.body.data.edges.length") == 150
     edges = page.evaluate("window.kgNetwork.body.data.edges.get().map(e => e.title)")
     assert any("A meeting convened by the Italian side" in t for t in edges)
     page.fill("#search", "Frontex")
@@ -127,6 +151,20 @@ def _check_page(browser, name: str, page_path: Path, label: str) -> None:  # typ
     )
     assert selected == ["Frontex"]
     assert page.text_content("#search-result") == "1 found"
+    page.fill("#search", "")
+    # a tooltip, shown by hovering, quotes the sentence that mentions the node, as text
+    tip = _hover_tooltip(page, "Frontex")
+    assert "type: Agency" in tip and "including the border Agency Frontex and Europol" in tip
+    tip = _hover_tooltip(page, label)
+    assert label in tip and page.locator("div.vis-tooltip img, div.vis-tooltip script").count() == 0
+    # filter by class: unticking Commitment hides its six nodes; ticking brings them back
+    page.uncheck("input.kg-filter[value=Commitment]")
+    assert len(page.evaluate("window.kgShownNodes()")) == 40
+    page.fill("#search", "promote closer")
+    assert page.text_content("#search-result") == "0 found"  # hidden nodes are not found
+    page.check("input.kg-filter[value=Commitment]")
+    assert len(page.evaluate("window.kgShownNodes()")) == 46
+    assert seen == {"outside": [], "errors": [], "dialogs": []}
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"kg-html-{name}.png"))
     page.close()
@@ -139,6 +177,31 @@ def test_page_in_headless_chromium(seed_page: Path, hostile_page: Path) -> None:
     try:
         _check_page(browser, "seed", seed_page, "Luciana Lamorgese")
         _check_page(browser, "hostile", hostile_page, HOSTILE)
+    finally:
+        browser.close()
+        manager.stop()
+
+
+@pytest.mark.browser
+def test_query_view_in_headless_chromium(built_graph: Path, tmp_path: Path) -> None:
+    """`kg render --query ego-network` gives a page with just Tunisia's neighbourhood, offline."""
+    target = tmp_path / "ego.html"
+    result = CliRunner().invoke(
+        main, ["render", "--graph", str(built_graph), "--query", "ego-network", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.stderr
+    manager, browser = _launch()
+    try:
+        page, seen = _open(browser, target)
+        labels = page.evaluate("window.kgNetwork.body.data.nodes.get().map(n => n.label)")
+        assert len(labels) == 9 and "Tunisia" in labels and "Italy" not in labels
+        assert page.evaluate("window.kgNetwork.body.data.edges.length") == 15
+        tip = _hover_tooltip(page, "Tunisia")
+        assert "ISO 3166: TN" in tip and "Wikidata: Q948" in tip and "Tunisia" in tip
+        assert seen == {"outside": [], "errors": [], "dialogs": []}
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "kg-html-ego-network.png"))
+        page.close()
     finally:
         browser.close()
         manager.stop()

@@ -28,10 +28,17 @@ def store(seed: BuildResult) -> ox.Store:
 
 def rows(store: ox.Store, name: str) -> list[tuple[str | None, ...]]:
     text = (QUERIES[0].parent / f"{name}.rq").read_text(encoding="utf-8")
+    result = store.query(text, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryTriples):  # CONSTRUCT: (subject, predicate local name, object)
+        return sorted((t.subject.value, t.predicate.value.rsplit("#", 1)[-1], t.object.value) for t in result)  # type: ignore[union-attr]
     return [
         tuple(None if t is None else t.value for t in solution)
-        for solution in store.query(text, use_default_graph_as_union=True)  # type: ignore[union-attr]
+        for solution in result  # type: ignore[union-attr]
     ]
+
+
+def short(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
 
 
 def test_at_least_twelve_named_queries() -> None:
@@ -101,3 +108,30 @@ def test_actor_profile_of_italy(store: ox.Store) -> None:
 def test_facts_per_article(store: ox.Store) -> None:
     ((article, _title, facts, spans),) = rows(store, "facts-per-article")
     assert article and article.endswith("article-001") and int(facts or 0) > 150 and int(spans or 0) > 40
+
+
+def test_ego_network_of_tunisia(store: ox.Store) -> None:
+    got = {(short(s), p, short(o)) for s, p, o in rows(store, "ego-network")}  # type: ignore[misc]
+    assert ("tunisia", "participatedIn", "meeting") in got
+    assert sum(1 for s, p, _o in got if s == "tunisia" and p == "partyTo") == 6
+    assert ("claim-moral-duty", "statedBy", "tunisia") in got
+    # ties among the neighbours: the commitments were adopted at the meeting
+    assert ("commitment-afripol-cooperation", "adoptedAt", "meeting") in got
+    # nothing two steps away: topics and other states are not neighbours of Tunisia
+    assert not {o for _s, _p, o in got} & {"italy", "border-management"}
+
+
+def test_meeting_network(store: ox.Store) -> None:
+    got = {(short(s), p, short(o)) for s, p, o in rows(store, "meeting-network")}  # type: ignore[misc]
+    participants = {s for s, p, _o in got if p == "participatedIn"}
+    assert {"italy", "france", "germany", "malta", "spain", "algeria", "libya", "mauritania", "morocco"} < participants
+    assert ("italy", "organized", "meeting") in got
+    assert ("luciana-lamorgese", "hosted", "meeting") in got
+    assert not participants & {"frontex", "europol", "afripol"}
+
+
+def test_cooperation_network(store: ox.Store) -> None:
+    got = {(short(s), p, short(o)) for s, p, o in rows(store, "cooperation-network")}  # type: ignore[misc]
+    cooperation = {frozenset((s, o)) for s, p, o in got if p == "cooperatesWith"}
+    assert cooperation == {frozenset(("afripol", "frontex")), frozenset(("afripol", "europol"))}
+    assert sum(1 for _s, p, _o in got if p == "partyTo") >= 60

@@ -1,0 +1,200 @@
+"""Views of a built dataset: the whole network or a CONSTRUCT result, as HTML, PNG or SVG; shortest paths.
+
+The views read the built TriG (``kg build`` writes out/kg.trig), as ``kg query`` does, so a view
+always shows what was built and validated.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from kg.errors import FileFormatError, MissingInput, QueryRejected, UnknownEntity
+from kg.namespaces import PREFIXES
+from kg.network import build_network, network_from_triples
+from kg.ontology import to_rdflib
+
+VIEW_FORMATS = ("html", "png", "svg")
+DEFAULT_TITLE = "kg: migration-cooperation network"
+
+
+def load_built(graph_file: Path) -> Dataset:
+    """The dataset of a built TriG file.
+
+    Raises:
+        MissingInput: no such file. FileFormatError: not valid TriG.
+    """
+    if not graph_file.is_file():
+        raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
+    dataset = Dataset()
+    for prefix, ns in PREFIXES.items():
+        dataset.bind(prefix, ns)
+    try:
+        with graph_file.open("rb") as stream:
+            for quad in ox.parse(stream, format=ox.RdfFormat.TRIG):
+                graph = quad.graph_name
+                context = (
+                    dataset.default_context
+                    if isinstance(graph, ox.DefaultGraph)
+                    else dataset.graph(URIRef(graph.value))
+                )
+                context.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    except (SyntaxError, ValueError) as exc:
+        raise FileFormatError(
+            f"the built graph is not valid TriG: {exc}", str(graph_file), "rebuild it with `kg build`"
+        ) from None
+    return dataset
+
+
+@dataclass
+class View:
+    """A network to show, with the title and the line saying what it shows."""
+
+    network: nx.MultiDiGraph
+    title: str
+    subtitle: str
+    hint: str = "Hover a node or an edge for the sentences that state it; untick a class to hide it"
+
+
+def whole_view(dataset: Dataset) -> View:
+    """Every article fact, with registry membership among the nodes shown."""
+    net = build_network(dataset)
+    return View(
+        net,
+        DEFAULT_TITLE,
+        f"All article facts: {net.number_of_nodes()} nodes and {net.number_of_edges()} edges",
+    )
+
+
+def query_view(
+    dataset: Dataset, graph_file: Path, text: str, where: str, question: str = "", timeout: float = 30.0
+) -> View:
+    """The part of the network described by a CONSTRUCT (or DESCRIBE) query's result.
+
+    Raises:
+        QueryRejected: the query is a SELECT or ASK. Other QueryError from running it.
+    """
+    from kg.query import check_query, run_query
+
+    form = check_query(text, where)
+    if form not in ("ConstructQuery", "DescribeQuery"):
+        raise QueryRejected(
+            f"a view needs a CONSTRUCT or DESCRIBE query; this one is {form.removesuffix('Query').upper()}",
+            where,
+            "use a CONSTRUCT query (e.g. ego-network) or `kg query` for tables",
+        )
+    _kind, turtle, _ = run_query(text, graph_file, where, timeout=timeout)
+    result = Graph()
+    result.parse(data=str(turtle), format="turtle")
+    net = network_from_triples(dataset, result)
+    what = question or f"the result of {where}"
+    return View(
+        net,
+        f"kg: {Path(where).stem}" if where != "<stdin>" else "kg: query result",
+        f"{what} — {net.number_of_nodes()} nodes and {net.number_of_edges()} edges",
+    )
+
+
+def render_view(view: View, fmt: str) -> bytes:
+    """The view as a self-contained HTML page, a PNG or an SVG."""
+    if fmt == "html":
+        from kg.visualise import render_html
+
+        return render_html(view.network, title=view.title, subtitle=f"{view.subtitle}. {view.hint}.")
+    from kg.picture import render_picture
+
+    return render_picture(view.network, fmt, title=view.title, subtitle=view.subtitle)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: from one node to the next along a fact, in either direction."""
+
+    source: str
+    target: str
+    relation: str
+    forward: bool  # True when the fact reads source -> target
+    article: str
+    evidence: str
+
+
+def find_node(net: nx.MultiDiGraph, ref: str) -> str:
+    """The node named by an actor id (``tunisia``), an IRI, or an exact label (case-insensitive).
+
+    Raises:
+        UnknownEntity: no node, or more than one, matches.
+    """
+    if ref in net:
+        return ref
+    matches = sorted(k for k in net.nodes if k.endswith("/actor/" + ref) or k.endswith("/person/" + ref))
+    if not matches:
+        matches = sorted(k for k in net.nodes if str(net.nodes[k].get("label", "")).casefold() == ref.casefold())
+    if len(matches) != 1:
+        reason = "no node" if not matches else f"{len(matches)} nodes"
+        raise UnknownEntity(
+            f"{reason} in the network matches `{ref}`", "path", "give a registry id (e.g. tunisia), an IRI or a label"
+        )
+    return str(matches[0])
+
+
+def shortest_paths(
+    net: nx.MultiDiGraph, source: str, target: str, limit: int = 1, with_registry: bool = False
+) -> list[list[Hop]]:
+    """Up to ``limit`` shortest chains of facts linking two nodes, ignoring the direction of facts.
+
+    Registry background (membership) is left out unless ``with_registry``, so a path is made of
+    what articles say. Returns [] when the two are not connected.
+    """
+    undirected = nx.Graph()
+    undirected.add_nodes_from(sorted(net.nodes))
+    for s, o, data in sorted(net.edges(data=True), key=lambda e: (e[0], e[1], str(e[2].get("predicate")))):
+        if data.get("origin") == "registry" and not with_registry:
+            continue
+        if s != o and not undirected.has_edge(s, o):
+            undirected.add_edge(s, o)
+    start, end = find_node(net, source), find_node(net, target)
+    try:
+        paths = sorted(nx.all_shortest_paths(undirected, start, end))[:limit]
+    except nx.NetworkXNoPath:
+        return []
+    out = []
+    for path in paths:
+        hops = []
+        for a, b in itertools.pairwise(path):
+            forward = net.has_edge(a, b) and any(
+                with_registry or d.get("origin") != "registry" for d in net.get_edge_data(a, b).values()
+            )
+            s, o = (a, b) if forward else (b, a)
+            facts = [
+                d for _k, d in sorted(net.get_edge_data(s, o).items()) if with_registry or d.get("origin") != "registry"
+            ]
+            fact = facts[0]
+            label, article, evidence = (str(fact.get(k, "")) for k in ("label", "article", "evidence"))
+            hops.append(Hop(a, b, label, forward, article, evidence))
+        out.append(hops)
+    return out
+
+
+def format_paths(net: nx.MultiDiGraph, paths: list[list[Hop]]) -> str:
+    """Paths as readable text: one line per hop with the sentence that states it."""
+    if not paths:
+        return "no path: the two are not connected by article facts\n"
+    lines = []
+    for number, hops in enumerate(paths, 1):
+        names = [str(net.nodes[hops[0].source].get("label"))] + [str(net.nodes[h.target].get("label")) for h in hops]
+        lines.append(f"path {number} ({len(hops)} hops): " + " — ".join(names))
+        for hop in hops:
+            a, b = str(net.nodes[hop.source].get("label")), str(net.nodes[hop.target].get("label"))
+            fact = f"{a} —{hop.relation}→ {b}" if hop.forward else f"{b} —{hop.relation}→ {a}"
+            lines.append(f"  {fact}")
+            if hop.evidence:
+                sentence = hop.evidence.splitlines()[0]
+                lines.append(f"      [{hop.article}] {sentence}")
+            elif not hop.article:
+                lines.append("      (registry background)")
+    return "\n".join(lines) + "\n"
