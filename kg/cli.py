@@ -165,6 +165,9 @@ def queries() -> None:
 
     for named in list_queries():
         click.echo(f"{named.name:32} {named.question}")
+    # a question SPARQL cannot answer in general, answered by a command
+    question = "What is the shortest chain of facts linking two actors (e.g. Tunisia to Europol)?"
+    click.echo(f"{'(kg path FROM TO)':32} {question}")
 
 
 @main.command(context_settings=CONTEXT)

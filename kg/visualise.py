@@ -193,7 +193,10 @@ const edges = new vis.DataSet({edges});
 const hidden = new Set();
 const shown = new vis.DataView(nodes, {{ filter: function (n) {{ return !hidden.has(n.kgClass); }} }});
 const network = new vis.Network(document.getElementById("network"), {{nodes: shown, edges: edges}}, {{
-  physics: {{ stabilization: {{ iterations: 400 }}, barnesHut: {{ gravitationalConstant: -6000, springLength: 180, avoidOverlap: 0.3 }} }},
+  physics: {{
+    stabilization: {{ iterations: 400 }},
+    barnesHut: {{ gravitationalConstant: -6000, springLength: 180, avoidOverlap: 0.3 }}
+  }},
   edges: {{ font: {{ size: 9, align: "middle" }}, smooth: {{ type: "continuous" }} }},
   nodes: {{ font: {{ size: 13 }}, widthConstraint: {{ maximum: 200 }} }},
   interaction: {{ hover: true, tooltipDelay: 150 }}
