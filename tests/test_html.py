@@ -205,3 +205,21 @@ def test_query_view_in_headless_chromium(built_graph: Path, tmp_path: Path) -> N
     finally:
         browser.close()
         manager.stop()
+
+
+def test_hostile_sentences_and_relation_labels_stay_data() -> None:
+    """Sentences (node mentions, edge evidence) and relation labels are JSON data, never markup."""
+    import networkx as nx
+
+    from kg.visualise import render_html
+
+    net = nx.MultiDiGraph()
+    net.add_node("a", label="A", type="State", iri="x:a", mentions=HOSTILE)
+    net.add_node("b", label="B", type="Agency", iri="x:b")
+    net.add_edge("a", "b", label=HOSTILE, evidence=HOSTILE, article="art", stated_by=HOSTILE, origin="article")
+    page = render_html(net, title=HOSTILE, subtitle=HOSTILE).decode("utf-8")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    parser = Refs()
+    parser.feed(page)
+    assert parser.refs == [] and "img" not in parser.tags
+    assert parser.tags.count("script") == 2  # vis-network and kg's own, nothing else

@@ -125,3 +125,17 @@ def test_param_with_quotes_stays_a_literal(graph: Path) -> None:
 def test_unknown_param(graph: Path) -> None:
     result = query(graph, "organisers", "--param", "who=x")
     assert result.exit_code == QueryError.exit_code and "no parameter `who`" in result.stderr
+
+
+def test_describe_gives_turtle_with_prefixes(graph: Path) -> None:
+    result = query(graph, "-", stdin="DESCRIBE <https://w3id.org/migration-kg/id/actor/afripol>")
+    assert result.exit_code == 0, result.stderr
+    from rdflib import Graph, URIRef
+
+    described = Graph().parse(data=result.output, format="turtle")
+    afripol = URIRef("https://w3id.org/migration-kg/id/actor/afripol")
+    assert (afripol, None, None) in described
+    assert "@prefix kg: <https://w3id.org/migration-kg/ontology#> ." in result.output
+    # only the prefixes that are used, and the same bytes each time
+    assert "@prefix org:" not in result.output
+    assert query(graph, "-", stdin="DESCRIBE <https://w3id.org/migration-kg/id/actor/afripol>").output == result.output
