@@ -46,6 +46,7 @@ MODALITIES = {
     "expressed-commitment": KG.ExpressedCommitment,
     "noted": KG.Noted,
     "stated": KG.Stated,
+    "signed": KG.Signed,
 }
 STATUSES = {"existing": KG.Existing, "agreed": KG.AgreedCooperation, "proposed": KG.Proposed}
 DATATYPES = {"string": XSD.string, "date": XSD.date, "integer": XSD.integer}

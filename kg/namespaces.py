@@ -107,6 +107,7 @@ class KG(DefinedNamespace):
     ExpressedCommitment: URIRef
     Noted: URIRef
     Stated: URIRef
+    Signed: URIRef
     cooperationStatuses: URIRef
     Existing: URIRef
     AgreedCooperation: URIRef
