@@ -292,6 +292,115 @@ def path(source: str, target: str, limit: int, with_registry: bool, fmt: str, gr
         click.echo(format_paths(net, paths), nl=False)
 
 
+def _check_date(value: str | None) -> str | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a date YYYY-MM-DD", param_hint="--date") from None
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--date", "published", help="The article's date, YYYY-MM-DD (anchors 'on Sunday', 'last week').")
+@click.option("--id", "article_id", help="Article id  [default: the file name without .txt]")
+@click.option("--format", "fmt", type=click.Choice(("yaml", "json")), default="yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the draft here  [default: stdout]")
+@data_option
+@reports_errors
+def extract(
+    article: Path, published: str | None, article_id: str | None, fmt: str, output: Path | None, data_dir: Path
+) -> None:
+    """Draft an annotation of an article, offline, for a person to review.
+
+    The draft is in the reviewed-annotation format with a confidence per relation (YAML), or the
+    documented JSON shape. Nothing is downloaded; actors are linked to the registry.
+
+    \b
+    Examples:
+      kg extract new-article.txt --date 2023-07-24 -o draft.yaml
+      kg extract new-article.txt --format json
+    """
+    from kg.draft import extract_file, to_json, to_yaml
+    from kg.output import write_atomic
+
+    draft, warnings = extract_file(article, data_dir / "registry.yaml", _check_date(published), article_id)
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if fmt == "json":
+        from kg.registry import load_registry
+
+        body = to_json(draft, load_registry(data_dir / "registry.yaml"))
+    else:
+        body = to_yaml(draft)
+    if output is None:
+        click.echo(body, nl=False)
+    else:
+        write_atomic(output, body.encode("utf-8"))
+        click.echo(f"wrote {output} ({len(draft.entities)} entities, {len(draft.relations)} relations)")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--title", required=True, help="The article's headline.")
+@click.option("--date", "published", required=True, help="Publication date, YYYY-MM-DD.")
+@click.option("--source", required=True, help="Where the article comes from (publisher, URL).")
+@click.option("--id", "article_id", help="Article id  [default: the file name without .txt]")
+@data_option
+@reports_errors
+def add(article: Path, title: str, published: str, source: str, article_id: str | None, data_dir: Path) -> None:
+    """Put an article into data/ with its metadata, and a draft annotation into data/drafts/ to review.
+
+    The draft is not built until a reviewer moves it to data/annotations/.
+
+    \b
+    Examples:
+      kg add rome-conference.txt --title "Rome hosts migration conference" --date 2023-07-24 --source "wire"
+    """
+    from kg.draft import add_article
+
+    written = add_article(article, data_dir, title, _check_date(published) or "", source, article_id)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("gold_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("data/registry.yaml"),
+    show_default=True,
+)
+@click.option(
+    "--errors",
+    "show_errors",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Misses and false positives to list.",
+)
+@reports_errors
+def evaluate(gold_dir: Path, registry_path: Path, show_errors: int) -> None:
+    """Score the extractor against reviewed annotations: P, R, F1 for entities and each relation.
+
+    GOLD_DIR holds articles/ and annotations/ (as data/ does) and optionally forbidden.yaml, facts
+    that must never be drafted (negated or distractor facts).
+
+    \b
+    Examples:
+      kg evaluate eval/dev
+    """
+    from kg.draft import evaluate_dir
+    from kg.evaluate import format_score
+
+    click.echo(format_score(evaluate_dir(gold_dir, registry_path), show_errors), nl=False)
+
+
 @main.command(context_settings=CONTEXT)
 @click.option(
     "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format."

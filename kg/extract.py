@@ -1,0 +1,1044 @@
+"""The offline extractor: an article's text becomes a draft annotation for a person to review.
+
+Rule-based and deterministic, with no model to download: sentences and quotations
+(kg.textscan), registry actors through a gazetteer, persons and their posts from title patterns,
+one meeting per article with its participants, organiser, host, place and date, agreements and
+commitments with their parties, quoted claims with who said them, topics from the SKOS scheme's
+labels, and stated cooperation. Negated, background and comparison sentences give no facts.
+
+The draft is an ``Annotation`` (kg.model) carrying a confidence per relation; kg.draft writes it
+as the reviewed-annotation YAML or as JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.annotation import sha256_text
+from kg.model import Annotation, ArticleMeta, Entity, Registry, Relation, Span
+from kg.textscan import Gazetteer, NameHit, find_quotes, split_sentences
+
+# ---------------------------------------------------------------------------------------------
+# lexicons
+
+POSTS: dict[str, tuple[str, str]] = {
+    # phrase (lower case) -> (post slug, label with {of})
+    "interior minister": ("minister-of-the-interior", "Minister of the Interior of {of}"),
+    "interior ministers": ("minister-of-the-interior", "Minister of the Interior of {of}"),
+    "minister of the interior": ("minister-of-the-interior", "Minister of the Interior of {of}"),
+    "minister of interior": ("minister-of-the-interior", "Minister of the Interior of {of}"),
+    "home affairs minister": ("minister-of-the-interior", "Minister of the Interior of {of}"),
+    "home secretary": ("home-secretary", "Home Secretary of {of}"),
+    "foreign minister": ("minister-of-foreign-affairs", "Minister of Foreign Affairs of {of}"),
+    "minister of foreign affairs": ("minister-of-foreign-affairs", "Minister of Foreign Affairs of {of}"),
+    "foreign affairs minister": ("minister-of-foreign-affairs", "Minister of Foreign Affairs of {of}"),
+    "prime minister": ("prime-minister", "Prime Minister of {of}"),
+    "premier": ("prime-minister", "Prime Minister of {of}"),
+    "president": ("president", "President of {of}"),
+    "chancellor": ("chancellor", "Chancellor of {of}"),
+    "king": ("king", "King of {of}"),
+    "state secretary": ("state-secretary", "State Secretary of {of}"),
+    "secretary of state": ("state-secretary", "State Secretary of {of}"),
+    "commissioner": ("commissioner", "Commissioner of {of}"),
+    "home affairs commissioner": ("commissioner-for-home-affairs", "Commissioner for Home Affairs of {of}"),
+    "commissioner for home affairs": ("commissioner-for-home-affairs", "Commissioner for Home Affairs of {of}"),
+    "executive director": ("executive-director", "Executive Director of {of}"),
+    "director": ("director", "Director of {of}"),
+    "secretary-general": ("secretary-general", "Secretary-General of {of}"),
+    "high commissioner": ("high-commissioner", "High Commissioner of {of}"),
+}
+POST_RE = "|".join(re.escape(p) for p in sorted(POSTS, key=len, reverse=True))
+# short names of bodies used before a title: "Commission President Ursula von der Leyen"
+BODY_SHORT = {"Commission": "european-commission", "European Commission": "european-commission"}
+# posts whose holders speak for their ministry: post -> ministry id pattern
+MINISTRY_POSTS = {"minister-of-the-interior": "{actor}-interior-ministry"}
+# phrases that name a registry body without being one of its names
+EXTRA_NAMES = {
+    "European commissioners": "european-commission",
+    "European commissioner": "european-commission",
+    "European Commissioner": "european-commission",
+    "EU commissioners": "european-commission",
+    "EU Commissioner": "european-commission",
+    "the Commission": "european-commission",
+    "the EU executive": "european-commission",
+    "the bloc": "eu",
+    "the EU border agency": "frontex",
+    "the EU police agency": "europol",
+    "EU border agency": "frontex",
+}
+
+_LETTER = r"[^\W\d_]"
+_CAP = rf"(?:[A-ZÀ-ÖØ-Þ]{_LETTER}*(?:[-'’][A-ZÀ-ÖØ-Þa-z]{_LETTER}*)*)"
+_PARTICLE = r"(?:von der|von|van der|van|de la|de|del|della|da|di|du|al-|el-|bin|ben|ibn|Ould|Ben|Al-|El-|bint)"
+NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP}){{1,3}}")
+NOT_NAME_WORDS = {
+    "The", "A", "An", "On", "In", "At", "But", "And", "European", "African", "Union", "Ministers", "Minister",
+    "President", "Prime", "Commission", "Council", "Interior", "Home", "Secretary", "January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "State", "Affairs",
+    "Foreign", "Director", "Executive", "Agency", "Memorandum", "Understanding", "Declaration", "Summit",
+    "Conference", "Mediterranean", "North", "South", "East", "West", "Process", "Fund", "Trust", "Facility",
+    "Partnership", "Statement", "Plan", "Action", "Emergency", "Coast", "Guard", "King", "Chancellor",
+}  # fmt: skip
+
+MEETING_NOUNS = re.compile(
+    r"\b(?:(?:the|a|an|this|that)\s+)?(?:(?:[\w–-]+\s+){0,2})?"
+    r"(?:meeting|summit|conference|talks|videoconference|video conference|ministerial|event|gathering|session)\b",
+    re.I,
+)
+MEETING_HEAD = re.compile(
+    r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering)\b", re.I
+)
+PARTICIPATION = re.compile(
+    r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|took part|take part|joined|gathered|"
+    r"talks with|held talks|colleagues from|counterparts from|counterparts of|participants|delegations? from|"
+    r"summit|conference|videoconference|ministers of|leaders of|leaders from|heads of state)\b",
+    re.I,
+)
+ORGANISED = re.compile(r"\b(?:convened|organi[sz]ed|called|initiated|at the invitation of)\b", re.I)
+HOSTED = re.compile(r"\b(?:hosted|hostess|host(?!ile))\b", re.I)
+ONLINE = re.compile(r"\b(?:videoconference|video conference|video link|online|virtual(?:ly)?)\b", re.I)
+NEGATION = re.compile(
+    r"\b(?:not|n't|never|no|neither|nor|declined|refused|stayed away|boycott(?:ed)?|absent|without|"
+    r"was invited but|were invited but|skipped|pulled out|withdrew)\b",
+    re.I,
+)
+BACKGROUND = re.compile(
+    r"\b(?:unlike|similar to|modelled on|modeled on|compared with|compared to|previous|earlier|"
+    r"in the past|last year|years ago|in (?:19|20)\d\d|the (?:19|20)\d\d)\b",
+    re.I,
+)
+CRITIC_VERBS = re.compile(r"\b(?:criticis|criticiz|condemn|denounc|warned|opposed|decried|slammed)\w*", re.I)
+SPEECH = re.compile(
+    r"\b(?:said|says|stated|told|added|stressed|underlined|underscored|emphasi[sz]ed|declared|noted that|"
+    r"according to|insisted|explained|announced)\b",
+    re.I,
+)
+STRESS = re.compile(r"\b(?:stressed|underlined|underscored|emphasi[sz]ed|insisted)\b", re.I)
+COMMUNICATION = re.compile(
+    r"\b(?:the|a|an|in a|in the|its)\s+(?:joint\s+)?(?:message|communiqu[eé]|press release|statement)\b", re.I
+)
+COMMITMENT = re.compile(
+    r"\b(?P<verb>pledged to|agreed to|agreed on the need to|committed to|commit to|undertook to|vowed to|"
+    r"promised to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|expressed (?:their|its) commitment to|"
+    r"noted support|resolved to)\b",
+    re.I,
+)
+COMMITMENT_MODALITY = [
+    ("pledged", "pledged"),
+    ("vowed", "pledged"),
+    ("promised", "pledged"),
+    ("committed", "pledged"),
+    ("undertook", "pledged"),
+    ("expressed", "expressed-commitment"),
+    ("noted", "noted"),
+    ("agreed", "agreed"),
+    ("resolved", "agreed"),
+    ("commit", "pledged"),
+]
+BARE_VERBS = (
+    "support", "dismantle", "strengthen", "promote", "continue", "fight", "combat", "prevent", "step up",
+    "increase", "improve", "develop", "establish", "create", "launch", "work", "tackle", "boost", "expand",
+    "reinforce", "enhance", "address", "provide", "ensure", "open", "set up", "identify", "prosecute",
+)  # fmt: skip
+AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
+    (
+        re.compile(r"\bmemorand(?:um|a) of understanding\b|\bmemorandum\b|\bMoU\b", re.I),
+        "MemorandumOfUnderstanding",
+        "mou",
+    ),
+    (
+        re.compile(r"\b(?:joint|political)\s+declaration\b|\bdeclaration\b|\bjoint statement\b|\baction plan\b", re.I),
+        "JointStatement",
+        "declaration",
+    ),
+    (re.compile(r"\bprotocol\b|\btreaty\b|\baccord\b|\bdeal\b|\bagreement\b|\bpact\b", re.I), "Treaty", "agreement"),
+]
+AGREEMENT_VERBS = re.compile(
+    r"\b(?:signed|sign|signing|agreed|adopted|concluded|endorsed|reached|struck|sealed|unveiled|inked|launched)\b",
+    re.I,
+)
+SIGNED = re.compile(r"\b(?:signed|signing|inked|put (?:their|his|her) signatures?)\b", re.I)
+COLLECTIVE = re.compile(
+    r"\b(?:the participants|they|the ministers|ministers|the leaders|leaders|the delegations|the two sides|"
+    r"both sides|the parties|all participants|european and african ministers)\b",
+    re.I,
+)
+COOPERATION = re.compile(r"\bcooperation (?:between|with)\b", re.I)
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january", "february", "march", "april", "may", "june", "july", "august", "september",
+            "october", "november", "december",
+        ],
+        1,
+    )
+}  # fmt: skip
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+DATE_RE = re.compile(
+    r"\b(?:on\s+)?(?:(?P<d1>\d{1,2})\s+(?P<m1>January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)(?:\s+(?P<y1>\d{4}))?|(?P<m2>January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\s+(?P<d2>\d{1,2})(?:,\s*(?P<y2>\d{4}))?|"
+    r"on\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+)
+
+
+def slug(text: str) -> str:
+    """An id from a label: ASCII lower case, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+# ---------------------------------------------------------------------------------------------
+# the draft under construction
+
+
+@dataclass
+class _Entity:
+    id: str
+    registry: str | None = None
+    type: str | None = None
+    label: str | None = None
+    mentions: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class _Relation:
+    subject: str
+    predicate: str
+    object: str
+    evidence: tuple[int, int]
+    confidence: float
+    object_is_literal: bool = False
+    datatype: str | None = None
+    stated_by: str | None = None
+    stated_in: str | None = None
+    modality: str | None = None
+    status: str | None = None
+    role: str | None = None
+
+
+class _Draft:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.entities: dict[str, _Entity] = {}
+        self.relations: dict[tuple[str, str, str], _Relation] = {}
+
+    def entity(self, eid: str, **attrs: str | None) -> _Entity:
+        if eid not in self.entities:
+            self.entities[eid] = _Entity(eid, **attrs)  # type: ignore[arg-type]
+        return self.entities[eid]
+
+    def mention(self, eid: str, start: int, end: int) -> None:
+        # a mention is kept once, and never overlapping another mention of the same entity
+        mentions = self.entities[eid].mentions
+        if not any(s < end and start < e for s, e in mentions):
+            mentions.add((start, end))
+
+    def relate(
+        self, subject: str, predicate: str, obj: str, evidence: tuple[int, int], confidence: float, **kw: object
+    ) -> None:
+        if subject == obj:
+            return
+        key = (subject, predicate, obj)
+        if key not in self.relations or self.relations[key].confidence < confidence:
+            self.relations[key] = _Relation(subject, predicate, obj, evidence, confidence, **kw)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    text: str
+    background: bool
+    quotes: list[tuple[int, int]]
+
+    def inside_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quotes)
+
+
+class Extractor:
+    """Drafts annotations of articles against one registry and topic scheme (build once, reuse)."""
+
+    def __init__(self, registry: Registry, topics: dict[str, list[str]]) -> None:
+        self.registry = registry
+        self.gazetteer = Gazetteer(registry, EXTRA_NAMES)
+        # topic id -> compiled pattern of its labels and cue words
+        self.topics = {
+            tid: re.compile(
+                r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")", re.I
+            )
+            for tid, words in sorted(topics.items())
+            if words
+        }
+
+    # -- entry point ---------------------------------------------------------------------------
+
+    def extract(
+        self, text: str, article_id: str = "draft", published: str | None = None, title: str | None = None
+    ) -> Annotation:
+        """A draft annotation of ``text``; ``published`` (YYYY-MM-DD) anchors relative dates."""
+        draft = _Draft(text)
+        spans = split_sentences(text)
+        year = int(published[:4]) if published else None
+        sentences = []
+        for start, end in spans:
+            body = text[start:end]
+            quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
+            background = bool(BACKGROUND.search(body)) and not (
+                year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
+            )
+            sentences.append(_Sentence(start, end, body, background, quotes))
+        hits = self.gazetteer.find(text)
+        places: dict[str, tuple[int, int]] = {}
+        actor_hits: list[NameHit] = []
+        for hit in hits:
+            if hit.kind == "metonym" and self.gazetteer.place_context(text, hit.start):
+                places.setdefault(slug(text[hit.start : hit.end]), (hit.start, hit.end))
+                continue
+            actor_hits.append(hit)
+            draft.entity(hit.actor, registry=hit.actor)
+            draft.mention(hit.actor, hit.start, hit.end)
+            # a name holding another actor's name: "the African Union mechanism for police cooperation"
+            for inner in self.gazetteer.find(text[hit.start : hit.end]):
+                if (
+                    inner.actor != hit.actor
+                    and inner.kind in ("name", "alias")
+                    and inner.end - inner.start < hit.end - hit.start
+                ):
+                    a, b = hit.start + inner.start, hit.start + inner.end
+                    draft.entity(inner.actor, registry=inner.actor)
+                    draft.mention(inner.actor, a, b)
+                    if self.registry.actors[inner.actor].type in (
+                        "SupranationalUnion",
+                        "IntergovernmentalOrganization",
+                    ):
+                        draft.relate(hit.actor, "partOf", inner.actor, (hit.start, hit.end), 0.6)
+        persons = self._persons(draft, sentences, actor_hits)
+        meeting = self._meeting(draft, sentences, actor_hits, persons, places, published)
+        self._claims(draft, sentences, actor_hits, persons, meeting)
+        self._agreements(draft, sentences, actor_hits, persons, meeting, places, published)
+        self._commitments(draft, sentences, actor_hits, meeting)
+        self._cooperation(draft, sentences, actor_hits)
+        return self._annotation(draft, spans, article_id, published, title)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _sentence_of(sentences: list[_Sentence], pos: int) -> _Sentence | None:
+        for s in sentences:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+    @staticmethod
+    def _hits_in(hits: Iterable[NameHit], start: int, end: int) -> list[NameHit]:
+        return [h for h in hits if start <= h.start and h.end <= end]
+
+    def _negated(self, sentence: _Sentence, hit_start: int, hit_end: int) -> bool:
+        """The clause holding the mention denies it ("Libya did not attend", "without Libya")."""
+        text = sentence.text
+        rel_start, rel_end = hit_start - sentence.start, hit_end - sentence.start
+        left = max(text.rfind(c, 0, rel_start) for c in ",;:(") + 1
+        right_candidates = [i for i in (text.find(c, rel_end) for c in ",;:)") if i != -1]
+        right = min(right_candidates) if right_candidates else len(text)
+        clause = text[left:right]
+        # "but" starts a new clause: "X was invited but did not come" keeps the negation on X
+        return bool(NEGATION.search(clause))
+
+    # -- persons and posts ---------------------------------------------------------------------
+
+    def _persons(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> dict[str, str]:
+        """Persons named with a title; returns person id -> the actor they represent."""
+        text = draft.text
+        represents: dict[str, str] = {}
+        surnames: dict[str, str] = {}
+        for sentence in sentences:
+            for m in NAME_RE.finditer(text, sentence.start, sentence.end):
+                name = m.group()
+                words = name.split()
+                while words and words[0] in NOT_NAME_WORDS:
+                    words = words[1:]
+                if len(words) < 2 or any(w in NOT_NAME_WORDS for w in words[1:]):
+                    continue
+                name = " ".join(words)
+                start = m.end() - len(name)
+                # drop leading words that name an actor: "Italy Luciana Lamorgese" -> "Luciana Lamorgese"
+                for h in hits:
+                    if h.start <= start < h.end <= m.end():
+                        name = text[h.end : m.end()].strip()
+                        start = m.end() - len(name)
+                if len(name.split()) < 2 or any(h.start < m.end() and start < h.end for h in hits):
+                    continue
+                found = self._title_before(draft, sentence, start, hits) or self._title_after(
+                    draft, sentence, m.end(), hits
+                )
+                if not found:
+                    continue
+                actor, post_slug, post_label, title_span = found
+                pid = slug(name)
+                draft.entity(pid, type="Person", label=name)
+                draft.mention(pid, start, start + len(name))
+                post_id = f"{actor}-{post_slug}"
+                draft.entity(post_id, type="Post", label=post_label)
+                draft.mention(post_id, *title_span)
+                evidence = (min(title_span[0], start), max(title_span[1], start + len(name)))
+                draft.relate(pid, "holdsPost", post_id, evidence, 0.9)
+                draft.relate(pid, "represents", actor, evidence, 0.9)
+                ministry = MINISTRY_POSTS.get(post_slug, "").format(actor=actor)
+                if ministry and ministry in self.registry.actors:
+                    draft.relate(post_id, "postIn", ministry, title_span, 0.8)
+                represents.setdefault(pid, actor)
+                surname = self._surname(name)
+                surnames.setdefault(surname, pid)
+        # later mentions by surname (or the full name without a title)
+        for surname, pid in surnames.items():
+            for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+                draft.mention(pid, m.start(), m.end())
+        return represents
+
+    @staticmethod
+    def _surname(name: str) -> str:
+        words = name.split()
+        for i, word in enumerate(words[1:], 1):
+            if re.fullmatch(_PARTICLE, word) or re.fullmatch(
+                _PARTICLE, word + " " + (words[i + 1] if i + 1 < len(words) else "")
+            ):
+                return " ".join(words[i:])
+        return words[-1]
+
+    def _actor_near(self, hits: list[NameHit], start: int, end: int) -> NameHit | None:
+        inside = [
+            h for h in hits if start <= h.start and h.end <= end and self.registry.actors[h.actor].type != "Agency"
+        ]
+        return inside[-1] if inside else (next((h for h in hits if start <= h.start and h.end <= end), None))
+
+    def _title_before(
+        self, draft: _Draft, sentence: _Sentence, name_start: int, hits: list[NameHit]
+    ) -> tuple[str, str, str, tuple[int, int]] | None:
+        text = draft.text
+        window_start = max(sentence.start, name_start - 90)
+        prefix = text[window_start:name_start]
+        m = re.search(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", prefix, re.I)
+        if not m:
+            return None
+        post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
+        slug_label = POSTS[m.group("post").lower()]
+        actor: str | None = None
+        title_start = post_start
+        title_end = post_end
+        if m.group("of"):
+            near = self._actor_near(hits, window_start + m.start("of"), window_start + m.end("of"))
+            if near:
+                actor, title_end = near.actor, near.end
+        if actor is None:
+            before = text[max(sentence.start, post_start - 40) : post_start]
+            # "Italy's prime minister", "Italian prime minister", "Commission President"
+            for hit in reversed(hits):
+                if (
+                    hit.end <= post_start
+                    and post_start - hit.end <= 3
+                    and re.fullmatch(r"(?:['’]s)?\s*", text[hit.end : post_start])
+                ):
+                    actor, title_start = hit.actor, hit.start
+                    break
+            if actor is None and self.gazetteer.demonym_re:
+                found_demonyms = list(self.gazetteer.demonym_re.finditer(before))
+                dm = found_demonyms[-1] if found_demonyms else None
+                if dm and before[dm.end() :].strip() == "":
+                    actor = self.gazetteer.demonyms[dm.group(1)]
+                    title_start = post_start - len(before) + dm.start()
+            if actor is None:
+                for short, body in BODY_SHORT.items():
+                    if before.rstrip().endswith(short):
+                        actor, title_start = body, post_start - len(before) + before.rstrip().rfind(short)
+        if actor is None or actor not in self.registry.actors:
+            return None
+        # "the interior minister of Italy" — keep the article with the title
+        lead = text[max(sentence.start, title_start - 4) : title_start]
+        if lead.lower() in ("the ", "tthe "[1:]):
+            title_start -= 4
+        label = slug_label[1].format(of=self.registry.actors[actor].label)
+        return actor, slug_label[0], label, (title_start, title_end)
+
+    def _title_after(
+        self, draft: _Draft, sentence: _Sentence, name_end: int, hits: list[NameHit]
+    ) -> tuple[str, str, str, tuple[int, int]] | None:
+        text = draft.text
+        suffix = text[name_end : min(sentence.end, name_end + 90)]
+        m = re.match(
+            rf",\s+(?:the\s+)?(?:(?P<pre>[^,]{{0,30}}?)(?:['’]s\s+|\s+))?(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
+            suffix,
+            re.I,
+        )
+        if not m:
+            return None
+        slug_label = POSTS[m.group("post").lower()]
+        start = name_end + m.start() + 2
+        near = None
+        if m.group("of"):
+            near = self._actor_near(hits, name_end + m.start("of"), name_end + m.end("of"))
+        if near is None and m.group("pre") is not None:
+            near = self._actor_near(hits, name_end + m.start("pre"), name_end + m.end("pre"))
+        actor = near.actor if near else None
+        if actor is None and m.group("pre") and self.gazetteer.demonym_re:
+            dm = self.gazetteer.demonym_re.search(m.group("pre"))
+            if dm:
+                actor = self.gazetteer.demonyms[dm.group(1)]
+        if actor is None:
+            return None
+        end = max(name_end + m.end("post"), near.end if near else 0)
+        label = slug_label[1].format(of=self.registry.actors[actor].label)
+        return actor, slug_label[0], label, (start, end)
+
+    # -- the meeting ---------------------------------------------------------------------------
+
+    def _meeting(
+        self,
+        draft: _Draft,
+        sentences: list[_Sentence],
+        hits: list[NameHit],
+        persons: dict[str, str],
+        places: dict[str, tuple[int, int]],
+        published: str | None,
+    ) -> str | None:
+        text = draft.text
+        meeting_sentences = [
+            s for s in sentences if not s.background and (MEETING_NOUNS.search(s.text) or PARTICIPATION.search(s.text))
+        ]
+        if not meeting_sentences:
+            return None
+        mid = "meeting"
+        draft.entity(mid, type="Meeting", label="meeting")
+        for s in sentences:
+            if s.background:
+                continue
+            for m in MEETING_HEAD.finditer(text, s.start, s.end):
+                if not s.inside_quote(m.start()):
+                    draft.mention(mid, m.start(), m.end())
+        if not draft.entities[mid].mentions:
+            first = meeting_sentences[0]
+            cue = PARTICIPATION.search(first.text) or MEETING_NOUNS.search(first.text)
+            assert cue is not None
+            draft.mention(mid, first.start + cue.start(), first.start + cue.end())
+        for s in meeting_sentences:
+            if not PARTICIPATION.search(s.text) or COMMITMENT.search(s.text) or CRITIC_VERBS.search(s.text):
+                continue
+            attributed = self._speaker(draft, s, hits)
+            for hit in self._hits_in(hits, s.start, s.end):
+                actor = self.registry.actors[hit.actor]
+                if s.inside_quote(hit.start) or self._negated(s, hit.start, hit.end) or hit.actor == attributed:
+                    continue
+                if self._after_cooperation(s, hit.start):
+                    continue
+                draft.relate(
+                    hit.actor,
+                    "participatedIn",
+                    mid,
+                    (s.start, s.end),
+                    0.8 if actor.type == "State" else 0.6,
+                    stated_by=attributed,
+                )
+            for pid, actor_id in persons.items():
+                for ms, me in draft.entities[pid].mentions:
+                    if s.start <= ms < s.end and not self._negated(s, ms, me):
+                        role = next(
+                            (
+                                r.object
+                                for r in draft.relations.values()
+                                if r.subject == pid and r.predicate == "holdsPost"
+                            ),
+                            None,
+                        )
+                        draft.relate(pid, "participatedIn", mid, (s.start, s.end), 0.7, role=role)
+                        draft.relate(actor_id, "participatedIn", mid, (s.start, s.end), 0.6)
+        for index, s in enumerate(sentences):
+            if s.background:
+                continue
+            if index == 0 or (PARTICIPATION.search(s.text) and not COMMITMENT.search(s.text)):
+                self._topics(draft, mid, s.text, (s.start, s.end), 0.5)
+            self._organiser_and_host(draft, s, hits, persons, mid)
+            self._meeting_place_and_date(draft, s, mid, places, published)
+        return mid
+
+    def _after_cooperation(self, sentence: _Sentence, pos: int) -> bool:
+        m = COOPERATION.search(sentence.text)
+        return bool(m and sentence.start + m.start() < pos)
+
+    def _organiser_and_host(
+        self, draft: _Draft, s: _Sentence, hits: list[NameHit], persons: dict[str, str], mid: str
+    ) -> None:
+        text = draft.text
+        for pattern, predicate in ((ORGANISED, "organized"), (HOSTED, "hosted")):
+            for m in pattern.finditer(text, s.start, s.end):
+                # "convened by X" / "X convened" / "X as the host(ess)"
+                after = [
+                    h
+                    for h in self._hits_in(hits, m.end(), s.end)
+                    if text[m.end() : h.start].strip().lower() in ("by", "by the", "of")
+                ]
+                candidates: list[tuple[str, int, int]] = [(h.actor, h.start, h.end) for h in after]
+                if not candidates:
+                    for pid in persons:
+                        for ms, me in draft.entities[pid].mentions:
+                            if s.start <= ms and me <= m.start() and m.start() - me < 40:
+                                candidates.append((pid, ms, me))
+                    if not candidates:
+                        before = [h for h in self._hits_in(hits, s.start, m.start()) if m.start() - h.end < 25]
+                        candidates = [(h.actor, h.start, h.end) for h in before[-1:]]
+                for who, a, b in candidates:
+                    evidence = (min(a, m.start(), s.start), max(b, m.end()))
+                    draft.relate(who, predicate, mid, evidence, 0.75)
+                    if predicate == "hosted":
+                        role = next(
+                            (
+                                r.object
+                                for r in draft.relations.values()
+                                if r.subject == who and r.predicate == "holdsPost"
+                            ),
+                            None,
+                        )
+                        draft.relate(who, "participatedIn", mid, evidence, 0.7, role=role)
+                        if role:
+                            draft.relations[(who, "hosted", mid)].role = role
+
+    def _meeting_place_and_date(
+        self, draft: _Draft, s: _Sentence, mid: str, places: dict[str, tuple[int, int]], published: str | None
+    ) -> None:
+        text = draft.text
+        if not (MEETING_NOUNS.search(s.text) or re.search(r"\b(?:held|met|took place|hosted|convened)\b", s.text)):
+            return
+        online = ONLINE.search(s.text)
+        if online and not s.inside_quote(s.start + online.start()):
+            oid = "videoconference"
+            draft.entity(oid, type="OnlinePlace", label="videoconference")
+            draft.mention(oid, s.start + online.start(), s.start + online.end())
+            draft.relate(mid, "locatedIn", oid, (s.start, s.end), 0.8)
+            frm = re.search(
+                r"\bfrom\s+(?P<place>(?:the\s+)?(?:[A-Z][\w-]+\s+(?:of\s+)?)*[A-Z][\w-]+)", s.text[online.end() :]
+            )
+            if frm:
+                name = frm.group("place")
+                pid = slug(re.sub(r"^the\s+", "", name))
+                a = s.start + online.end() + frm.start("place")
+                draft.entity(pid, type="Place", label=re.sub(r"^the\s+", "", name))
+                draft.mention(pid, a, a + len(name))
+                draft.relate(mid, "heldFrom", pid, (s.start, s.end), 0.7)
+        for pid, (a, b) in places.items():
+            if s.start <= a < s.end:
+                draft.entity(pid, type="Place", label=text[a:b])
+                draft.mention(pid, a, b)
+                draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.7)
+        when = self._date(s, published)
+        if when:
+            draft.relate(mid, "date", when[0], when[1], 0.7, object_is_literal=True, datatype="date")
+
+    @staticmethod
+    def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
+        m = DATE_RE.search(s.text)
+        if not m:
+            return None
+        span = (s.start + m.start(), s.start + m.end())
+        pub = dt.date.fromisoformat(published) if published else None
+        if m.group("wd"):
+            if not pub:
+                return None
+            back = (pub.weekday() - WEEKDAYS.index(m.group("wd").lower())) % 7
+            return (pub - dt.timedelta(days=back)).isoformat(), span
+        day = int(m.group("d1") or m.group("d2"))
+        month = MONTHS[(m.group("m1") or m.group("m2")).lower()]
+        year_text = m.group("y1") or m.group("y2")
+        year = int(year_text) if year_text else (pub.year if pub else None)
+        if year is None:
+            return None
+        try:
+            return dt.date(year, month, day).isoformat(), span
+        except ValueError:
+            return None
+
+    # -- who said it ---------------------------------------------------------------------------
+
+    def _speaker(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> str | None:
+        """The actor or person a sentence attributes itself to: "..., said X", "X said"."""
+        m = re.search(
+            r"(?:,|-|–|—)\s*(?:-\s*)?(?:said|says|stated|told reporters|added)\s+(?:by\s+)?(?P<rest>.+)$", s.text
+        )
+        if m:
+            start = s.start + m.start("rest")
+            for hit in self._hits_in(hits, start, s.end):
+                return hit.actor
+            for eid, ent in sorted(draft.entities.items()):
+                if ent.type == "Person" and any(start <= a < s.end for a, _b in ent.mentions):
+                    return eid
+        return None
+
+    # -- claims --------------------------------------------------------------------------------
+
+    def _claims(
+        self,
+        draft: _Draft,
+        sentences: list[_Sentence],
+        hits: list[NameHit],
+        persons: dict[str, str],
+        meeting: str | None,
+    ) -> None:
+        text = draft.text
+        counter = 0
+        last_org: str | None = None
+        issued: set[str] = set()
+        for s in sentences:
+            if COMMITMENT.search(s.text) and not re.search(r"\b(?:said|stated)\b", s.text):
+                continue
+            quotes = [(a, b) for a, b in s.quotes if len(text[a + 1 : b - 1].split()) >= 4]
+            clause = None
+            if not quotes:
+                clause = re.search(
+                    r"\b(?:stressed|underlined|said|emphasi[sz]ed|insisted|warned)\s+that\s+(?P<c>[^.;]+)", s.text
+                )
+                if not clause:
+                    continue
+            speaker = self._speaker(draft, s, hits)
+            comm = COMMUNICATION.search(s.text)
+            comm_id = None
+            if comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
+                kind = re.sub(r"^(?:the|a|an|in a|in the|its)\s+", "", comm.group().lower())
+                comm_id = slug("communique" if kind.startswith("communiq") else kind)
+                draft.entity(comm_id, type="Communication", label=kind)
+                lead = re.match(r"in\s+", comm.group())
+                a = s.start + comm.start() + (lead.end() if lead else 0)
+                draft.mention(comm_id, a, s.start + comm.end())
+            if speaker is None and not comm_id:
+                who = [pid for pid in persons if any(s.start <= a < s.end for a, _b in draft.entities[pid].mentions)]
+                if who and (STRESS.search(s.text) or SPEECH.search(s.text)):
+                    speaker = who[0]
+            speech = SPEECH.search(s.text)
+            collective = COLLECTIVE.match(s.text.lstrip('"“ ')) if speaker is None else None
+            if speaker is None and comm_id is None and not collective and not speech:
+                continue
+            counter += 1
+            if quotes:
+                a, b = quotes[0]
+                inner = text[a + 1 : b - 1].strip().rstrip(",")
+                mention = (a, b)
+            else:
+                assert clause is not None
+                a = s.start + clause.start("c")
+                inner = clause.group("c").strip()
+                mention = (a, a + len(inner))
+            words = [w for w in re.findall(r"[a-z]+", inner.lower()) if len(w) > 3][:6]
+            cid = f"claim-{'-'.join(words[:4]) or counter}"
+            draft.entity(cid, type="Claim", label=inner[:80])
+            draft.mention(cid, *mention)
+            if quotes:
+                draft.relate(cid, "quotation", inner, mention, 0.8, object_is_literal=True)
+            modality = "stressed" if STRESS.search(s.text) else "stated"
+            draft.relate(cid, "modality", f"modality:{modality}", (s.start, s.end), 0.7)
+            if speaker:
+                draft.relate(cid, "statedBy", speaker, (s.start, s.end), 0.75)
+            if comm_id:
+                draft.relate(cid, "statedIn", comm_id, (s.start, s.end), 0.8)
+            if collective and meeting and speaker is None:
+                for party in self._collective(draft, collective.group(), meeting):
+                    draft.relate(cid, "statedBy", party, (s.start, s.end), 0.55)
+            if meeting and (collective or PARTICIPATION.search(s.text)) and not CRITIC_VERBS.search(s.text):
+                draft.relate(cid, "adoptedAt", meeting, (s.start, s.end), 0.6)
+            if (
+                comm
+                and comm_id
+                and comm_id not in issued
+                and comm.group().lower().startswith(("the", "in the"))
+                and last_org
+            ):
+                draft.relate(comm_id, "issuedBy", last_org, (s.start, s.end), 0.5)
+                issued.add(comm_id)
+            if (
+                speaker
+                and self.registry.actors.get(speaker) is not None
+                and self.registry.actors[speaker].type in ("Agency", "Institution")
+            ):
+                last_org = speaker
+            self._topics(draft, cid, inner, mention)
+
+    def _collective(self, draft: _Draft, phrase: str, meeting: str) -> list[str]:
+        """Who "the participants", "they" or "the ministers" are: registry participants of the meeting.
+
+        Ministers and leaders are those of states; participants also include bodies such as the
+        Commission; a union as a whole (the EU) is not among them.
+        """
+        states_only = bool(re.search(r"minister|leader", phrase, re.I))
+        out = []
+        for r in draft.relations.values():
+            actor = self.registry.actors.get(r.subject)
+            if r.predicate != "participatedIn" or r.object != meeting or actor is None:
+                continue
+            if actor.type == "SupranationalUnion" or (states_only and actor.type != "State"):
+                continue
+            out.append(r.subject)
+        return sorted(set(out))
+
+    def _topics(
+        self, draft: _Draft, subject: str, text: str, evidence: tuple[int, int], confidence: float = 0.6
+    ) -> None:
+        for tid, pattern in self.topics.items():
+            if pattern.search(text):
+                draft.relate(subject, "about", f"topic:{tid}", evidence, confidence)
+
+    # -- agreements ----------------------------------------------------------------------------
+
+    def _agreements(
+        self,
+        draft: _Draft,
+        sentences: list[_Sentence],
+        hits: list[NameHit],
+        persons: dict[str, str],
+        meeting: str | None,
+        places: dict[str, tuple[int, int]],
+        published: str | None,
+    ) -> None:
+        text = draft.text
+        made: dict[str, str] = {}  # class -> entity id
+        for s in sentences:
+            if s.background:
+                continue
+            for pattern, cls, base in AGREEMENT_NOUNS:
+                for m in pattern.finditer(text, s.start, s.end):
+                    if s.inside_quote(m.start()) or (
+                        cls == "Treaty" and m.group().lower() == "agreement" and not AGREEMENT_VERBS.search(s.text)
+                    ):
+                        continue
+                    if cls == "JointStatement" and COMMUNICATION.search(s.text) and re.search(r"\bin a\b", s.text):
+                        continue
+                    if cls not in made:
+                        if not AGREEMENT_VERBS.search(s.text):
+                            continue
+                        made[cls] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
+                        draft.entity(made[cls], type=cls, label=m.group())
+                    aid = made[cls]
+                    draft.mention(aid, m.start(), m.end())
+                    if not AGREEMENT_VERBS.search(s.text):
+                        continue
+                    signed = SIGNED.search(s.text)
+                    for hit in self._hits_in(hits, s.start, s.end):
+                        if (
+                            self._negated(s, hit.start, hit.end)
+                            or s.inside_quote(hit.start)
+                            or CRITIC_VERBS.search(s.text)
+                        ):
+                            continue
+                        draft.relate(hit.actor, "partyTo", aid, (s.start, s.end), 0.6)
+                    for pid, actor in persons.items():
+                        if any(s.start <= a < s.end for a, _b in draft.entities[pid].mentions):
+                            if signed:
+                                draft.relate(pid, "signed", aid, (s.start, s.end), 0.7)
+                            draft.relate(actor, "partyTo", aid, (s.start, s.end), 0.6)
+                    draft.relate(aid, "modality", f"modality:{'signed' if signed else 'agreed'}", (s.start, s.end), 0.6)
+                    if meeting and not signed and re.search(r"\b(?:adopted|agreed|endorsed)\b", s.text):
+                        draft.relate(aid, "adoptedAt", meeting, (s.start, s.end), 0.5)
+                    when = self._date(s, published)
+                    if when:
+                        draft.relate(aid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
+                    for pid, (a, b) in places.items():
+                        if s.start <= a < s.end:
+                            draft.entity(pid, type="Place", label=text[a:b])
+                            draft.mention(pid, a, b)
+                            draft.relate(aid, "locatedIn", pid, (s.start, s.end), 0.6)
+            for aid in made.values():
+                if any(s.start <= a < s.end for a, _b in draft.entities[aid].mentions):
+                    self._topics(draft, aid, s.text, (s.start, s.end), 0.5)
+
+    # -- commitments ---------------------------------------------------------------------------
+
+    def _commitments(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit], meeting: str | None) -> None:
+        text = draft.text
+        last_phrase = "the ministers"
+        for s in sentences:
+            if s.background:
+                continue
+            for m in COMMITMENT.finditer(text, s.start, s.end):
+                verb = m.group("verb").lower()
+                modality = next(mod for cue, mod in COMMITMENT_MODALITY if verb.startswith(cue))
+                rest_start = m.end() if not verb.startswith("noted") else m.start() + len("noted ")
+                tail = text[rest_start : s.end]
+                cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b", tail)
+                clause = tail[: cut.start()] if cut else tail
+                pieces = re.split(r"\s+and\s+(?=(?:" + "|".join(BARE_VERBS) + r")\b)", clause)
+                offset = rest_start
+                for index, piece in enumerate(pieces):
+                    p_start = text.find(piece, offset)
+                    p_end = p_start + len(piece)
+                    offset = p_end
+                    words = [w for w in re.findall(r"[a-z]+", piece.lower()) if len(w) > 3][:4]
+                    cid = "commitment-" + ("-".join(words) or str(len(draft.entities)))
+                    label = re.sub(r"\s+", " ", piece.strip(' "“”')).strip()[:90] or verb
+                    draft.entity(cid, type="Commitment", label=label)
+                    mention = (m.start() if index == 0 and not verb.startswith("noted") else p_start, p_end)
+                    draft.mention(cid, *mention)
+                    subject = text[s.start : m.start()]
+                    explicit = [
+                        h.actor for h in self._hits_in(hits, s.start, m.start()) if not self._negated(s, h.start, h.end)
+                    ]
+                    collective = COLLECTIVE.search(subject)
+                    if collective:
+                        last_phrase = collective.group()
+                    parties = explicit or (
+                        self._collective(draft, last_phrase, meeting)
+                        if meeting and (collective or not subject.strip() or verb.startswith("noted"))
+                        else []
+                    )
+                    for party in parties:
+                        draft.relate(party, "partyTo", cid, (s.start, s.end), 0.6)
+                    draft.relate(cid, "modality", f"modality:{modality}", (m.start(), m.end()), 0.7)
+                    if meeting:
+                        draft.relate(cid, "adoptedAt", meeting, (s.start, s.end), 0.6)
+                    for q in find_quotes(text, s.start, s.end):
+                        if q.inner_end - q.inner_start > 3:
+                            draft.relate(
+                                cid,
+                                "quotation",
+                                text[q.inner_start : q.inner_end],
+                                (q.inner_start, q.inner_end),
+                                0.6,
+                                object_is_literal=True,
+                            )
+                    self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    # -- cooperation ---------------------------------------------------------------------------
+
+    def _cooperation(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
+        for s in sentences:
+            if s.background:
+                continue
+            m = re.search(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)", s.text)
+            if not m:
+                continue
+            left = self._hits_in(hits, s.start + m.start("left"), s.start + m.end("left"))
+            right_text = m.group("right")
+            inc = re.search(r"\b(?:including|such as)\b", right_text)
+            right_start = s.start + m.start("right") + (inc.end() if inc else 0)
+            right = self._hits_in(hits, right_start, s.start + m.end("right"))
+            if not left or not right:
+                continue
+            status = (
+                "agreed"
+                if re.search(r"\b(?:agreed|will|pledged)\b", s.text)
+                else ("proposed" if re.search(r"\b(?:proposed|called for|suggested)\b", s.text) else "existing")
+            )
+            for a in {h.actor for h in left}:
+                for b in {h.actor for h in right}:
+                    if a != b and self.registry.actors[b].type in (
+                        "Agency",
+                        "IntergovernmentalOrganization",
+                        "Institution",
+                        "State",
+                    ):
+                        draft.relate(a, "cooperatesWith", b, (s.start, s.end), 0.6, status=status)
+            agencies = re.search(r"\b(?P<body>\w+)\s+agencies,?\s+(?:including|such as)\b", s.text)
+            if agencies:
+                body = self._hits_in(hits, s.start + agencies.start("body"), s.start + agencies.end("body"))
+                for hit in body[:1]:
+                    for member in right:
+                        draft.relate(member.actor, "partOf", hit.actor, (s.start, s.end), 0.6)
+
+    # -- output --------------------------------------------------------------------------------
+
+    def _annotation(
+        self, draft: _Draft, spans: list[tuple[int, int]], article_id: str, published: str | None, title: str | None
+    ) -> Annotation:
+        text = draft.text
+        used = {r.subject for r in draft.relations.values()} | {r.object for r in draft.relations.values()}
+        entities = []
+        for eid in sorted(draft.entities):
+            ent = draft.entities[eid]
+            if not ent.mentions:
+                continue
+            if ent.registry is None and eid not in used:
+                continue
+            mentions = tuple(Span(a, b, text[a:b]) for a, b in sorted(ent.mentions))
+            entities.append(Entity(eid, ent.registry, ent.type, ent.label, mentions))
+        known = {e.id for e in entities}
+        relations = []
+        for key in sorted(draft.relations):
+            r = draft.relations[key]
+            if r.subject not in known:
+                continue
+            if not r.object_is_literal and not r.object.startswith(("topic:", "modality:")) and r.object not in known:
+                continue
+            a, b = r.evidence
+            relations.append(
+                Relation(
+                    r.subject,
+                    r.predicate,
+                    r.object,
+                    (Span(a, b, text[a:b]),),
+                    object_is_literal=r.object_is_literal,
+                    datatype=r.datatype,
+                    stated_by=r.stated_by if r.stated_by in known else None,
+                    stated_in=r.stated_in if r.stated_in in known else None,
+                    modality=r.modality,
+                    status=r.status,
+                    role=r.role if r.role in known else None,
+                    confidence=round(r.confidence, 2),
+                )
+            )
+        first_line = text[spans[0][0] : spans[0][1]] if spans else ""
+        meta = ArticleMeta(
+            id=article_id,
+            text_file=f"articles/{article_id}.txt",
+            sha256=sha256_text(text),
+            title=title or first_line[:200],
+            published=published,
+        )
+        return Annotation("<draft>", meta, text, tuple(spans), tuple(entities), tuple(relations))
+
+
+# cue words per topic, added to the topic's labels in ontology/topics.ttl
+TOPIC_CUES: dict[str, tuple[str, ...]] = {
+    "irregular-migration": ("illegal migration", "irregular migrants", "irregular arrivals", "irregular departures"),
+    "smuggling": ("smuggling", "smugglers", "traffic of migrants", "traffic in migrants"),
+    "trafficking": ("human trafficking", "trafficking in human beings", "traffickers", "trafficking"),
+    "transnational-crime": ("transnational crime", "organised crime", "organized crime", "criminal networks",
+                            "criminal organizations", "criminal organisations"),
+    "border-management": ("border management", "border control", "border agencies", "border guards", "coast guard",
+                          "coastguard", "external borders"),
+    "search-and-rescue": ("rescue at sea", "search and rescue", "rescued at sea", "deaths at sea"),
+    "law-enforcement-cooperation": ("law enforcement", "law-enforcement", "police cooperation"),
+    "police-training": ("police training", "training projects", "training for police", "police officers"),
+    "returns-readmission": ("readmission", "returns", "return of", "deportation"),
+    "legal-pathways": ("legal pathways", "legal migration", "resettlement", "labour mobility", "legal routes"),
+    "root-causes": ("root causes",),
+    "funding": ("funding", "million euros", "billion euros", "trust fund", "financial support", "financing"),
+    "protection": ("protection", "vulnerable", "human rights"),
+    "asylum": ("asylum",),
+    "dialogue": ("dialogue",),
+    "migration-management": ("migration management", "managing migration"),
+}  # fmt: skip
+
+
+def topic_lexicon(ontology_graph: object) -> dict[str, list[str]]:
+    """Topic id -> words that signal it: the scheme's labels plus kg's cue words."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from kg.namespaces import TOPIC
+
+    assert isinstance(ontology_graph, Graph)
+    out: dict[str, list[str]] = {}
+    for concept, label in ontology_graph.subject_objects(SKOS.prefLabel):
+        if str(concept).startswith(str(TOPIC)):
+            tid = str(concept)[len(str(TOPIC)) :]
+            out.setdefault(tid, []).append(str(label))
+    for concept, label in ontology_graph.subject_objects(SKOS.altLabel):
+        if str(concept).startswith(str(TOPIC)):
+            out.setdefault(str(concept)[len(str(TOPIC)) :], []).append(str(label))
+    for tid, cues in TOPIC_CUES.items():
+        if tid in out:
+            out[tid].extend(cues)
+    return {tid: sorted(set(words)) for tid, words in sorted(out.items())}
