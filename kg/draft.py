@@ -8,6 +8,7 @@ reviewer edits it and ``kg build`` compiles it. The JSON shape is documented in 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,11 @@ def read_article(path: Path) -> str:
     Raises:
         MissingInput, FileFormatError: with the file and the remedy.
     """
+    from kg.errors import MissingInput
     from kg.yamlfile import read_text
 
+    if not path.is_file():
+        raise MissingInput(f"no article file {path}", str(path), "give the path of a UTF-8 text file")
     text = read_text(path, "article")
     if "\x00" in text:
         raise FileFormatError("the article contains NUL bytes (binary data?)", str(path), "give a plain-text article")
@@ -52,12 +56,22 @@ def extract_file(
         warnings.append(f"{path}: the article is empty; the draft has no facts")
     extractor = _extractor(str(registry_path), str(ontology_dir) if ontology_dir else None)
     draft = extractor.extract(text, article_id or path.stem, published=published)
-    letters = sum(c.isalpha() for c in text)
-    ascii_letters = sum(c.isascii() and c.isalpha() for c in text)
-    common = len(__import__("re").findall(r"\b(?:the|and|of|to|in|with|for)\b", text.lower()))
-    if text.strip() and (letters == 0 or common < max(1, len(text.split()) // 50) or ascii_letters < letters / 2):
+    if text.strip() and not looks_english(text):
         warnings.append(f"{path}: the text does not look like English; the draft may be empty or poor")
     return draft, warnings
+
+
+_FUNCTION_WORDS = frozenset(
+    "the a an and of to in on at with for from by is are was were that this it as be has have said".split()
+)
+
+
+def looks_english(text: str) -> bool:
+    """A cheap check: English prose has many short function words (about one word in four)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 8:
+        return bool(words) and all(w.isascii() for w in words)
+    return sum(w in _FUNCTION_WORDS for w in words) / len(words) >= 0.1
 
 
 def _q(value: str) -> str:

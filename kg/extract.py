@@ -365,9 +365,13 @@ class Extractor:
             for m in NAME_RE.finditer(text, sentence.start, sentence.end):
                 name = m.group()
                 words = name.split()
-                while words and words[0] in NOT_NAME_WORDS:
-                    words = words[1:]
-                if len(words) < 2 or any(w in NOT_NAME_WORDS for w in words[1:]):
+                # the name is what follows the last title word, demonym or actor name
+                cut = max(
+                    (i + 1 for i, w in enumerate(words) if w in NOT_NAME_WORDS or w in self.gazetteer.demonyms),
+                    default=0,
+                )
+                words = words[cut:]
+                if len(words) < 2:
                     continue
                 name = " ".join(words)
                 start = m.end() - len(name)
@@ -401,7 +405,9 @@ class Extractor:
                 surnames.setdefault(surname, pid)
         # later mentions by surname (or the full name without a title)
         for surname, pid in surnames.items():
-            for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+            first, rest = surname[0], re.escape(surname[1:])
+            pattern = rf"(?<![\w-])[{first.upper()}{first.lower()}]{rest}(?![\w-])"
+            for m in re.finditer(pattern, text):
                 draft.mention(pid, m.start(), m.end())
         return represents
 
@@ -462,6 +468,11 @@ class Extractor:
                         actor, title_start = body, post_start - len(before) + before.rstrip().rfind(short)
         if actor is None or actor not in self.registry.actors:
             return None
+        if title_start < post_start:
+            # the demonym or short name before the title ("Tunisian", "Commission") names the actor
+            draft.entity(actor, registry=actor)
+            named = text[title_start:post_start].rstrip().removesuffix("'s").removesuffix("’s")
+            draft.mention(actor, title_start, title_start + len(named))
         # "the interior minister of Italy" — keep the article with the title
         lead = text[max(sentence.start, title_start - 4) : title_start]
         if lead.lower() in ("the ", "tthe "[1:]):
@@ -668,6 +679,19 @@ class Extractor:
 
     def _speaker(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> str | None:
         """The actor or person a sentence attributes itself to: "..., said X", "X said"."""
+        before = re.search(r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared)\b", s.text)
+        if before:
+            cut = s.start + before.start()
+            lead = s.text[: before.start()]
+            if not re.search(r"[\"“”]", lead):
+                for eid, ent in sorted(draft.entities.items()):
+                    if ent.type == "Person" and any(
+                        s.start <= a and b <= cut and cut - b < 30 for a, b in ent.mentions
+                    ):
+                        return eid
+                near = [h for h in self._hits_in(hits, s.start, cut) if cut - h.end < 30]
+                if near:
+                    return near[-1].actor
         m = re.search(
             r"(?:,|-|–|—)\s*(?:-\s*)?(?:said|says|stated|told reporters|added)\s+(?:by\s+)?(?P<rest>.+)$", s.text
         )
@@ -805,9 +829,11 @@ class Extractor:
     ) -> None:
         text = draft.text
         made: dict[str, str] = {}  # class -> entity id
+        last: str | None = None
         for s in sentences:
             if s.background:
                 continue
+            found: list[str] = []
             for pattern, cls, base in AGREEMENT_NOUNS:
                 for m in pattern.finditer(text, s.start, s.end):
                     if s.inside_quote(m.start()) or (
@@ -821,38 +847,52 @@ class Extractor:
                             continue
                         made[cls] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
                         draft.entity(made[cls], type=cls, label=m.group())
-                    aid = made[cls]
-                    draft.mention(aid, m.start(), m.end())
-                    if not AGREEMENT_VERBS.search(s.text):
-                        continue
-                    signed = SIGNED.search(s.text)
-                    for hit in self._hits_in(hits, s.start, s.end):
-                        if (
-                            self._negated(s, hit.start, hit.end)
-                            or s.inside_quote(hit.start)
-                            or CRITIC_VERBS.search(s.text)
-                        ):
-                            continue
-                        draft.relate(hit.actor, "partyTo", aid, (s.start, s.end), 0.6)
-                    for pid, actor in persons.items():
-                        if any(s.start <= a < s.end for a, _b in draft.entities[pid].mentions):
-                            if signed:
-                                draft.relate(pid, "signed", aid, (s.start, s.end), 0.7)
-                            draft.relate(actor, "partyTo", aid, (s.start, s.end), 0.6)
-                    draft.relate(aid, "modality", f"modality:{'signed' if signed else 'agreed'}", (s.start, s.end), 0.6)
-                    if meeting and not signed and re.search(r"\b(?:adopted|agreed|endorsed)\b", s.text):
-                        draft.relate(aid, "adoptedAt", meeting, (s.start, s.end), 0.5)
-                    when = self._date(s, published)
-                    if when:
-                        draft.relate(aid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
-                    for pid, (a, b) in places.items():
-                        if s.start <= a < s.end:
-                            draft.entity(pid, type="Place", label=text[a:b])
-                            draft.mention(pid, a, b)
-                            draft.relate(aid, "locatedIn", pid, (s.start, s.end), 0.6)
-            for aid in made.values():
-                if any(s.start <= a < s.end for a, _b in draft.entities[aid].mentions):
-                    self._topics(draft, aid, s.text, (s.start, s.end), 0.5)
+                    draft.mention(made[cls], m.start(), m.end())
+                    if made[cls] not in found:
+                        found.append(made[cls])
+            # "... signed it in Rome": the pronoun is the agreement last named
+            if not found and last and re.search(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b", s.text):
+                found.append(last)
+            for aid in found:
+                last = aid
+                if AGREEMENT_VERBS.search(s.text):
+                    self._agreement_facts(draft, s, aid, hits, persons, meeting, places, published)
+                self._topics(draft, aid, s.text, (s.start, s.end), 0.5)
+
+    def _agreement_facts(
+        self,
+        draft: _Draft,
+        s: _Sentence,
+        aid: str,
+        hits: list[NameHit],
+        persons: dict[str, str],
+        meeting: str | None,
+        places: dict[str, tuple[int, int]],
+        published: str | None,
+    ) -> None:
+        """Parties, signatories, modality, meeting, date and place of an agreement from one sentence."""
+        text = draft.text
+        signed = SIGNED.search(s.text)
+        for hit in self._hits_in(hits, s.start, s.end):
+            if self._negated(s, hit.start, hit.end) or s.inside_quote(hit.start) or CRITIC_VERBS.search(s.text):
+                continue
+            draft.relate(hit.actor, "partyTo", aid, (s.start, s.end), 0.6)
+        for pid, actor in persons.items():
+            if any(s.start <= a < s.end for a, _b in draft.entities[pid].mentions):
+                if signed:
+                    draft.relate(pid, "signed", aid, (s.start, s.end), 0.7)
+                draft.relate(actor, "partyTo", aid, (s.start, s.end), 0.6)
+        draft.relate(aid, "modality", f"modality:{'signed' if signed else 'agreed'}", (s.start, s.end), 0.6)
+        if meeting and not signed and re.search(r"\b(?:adopted|agreed|endorsed)\b", s.text):
+            draft.relate(aid, "adoptedAt", meeting, (s.start, s.end), 0.5)
+        when = self._date(s, published)
+        if when:
+            draft.relate(aid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
+        for pid, (a, b) in places.items():
+            if s.start <= a < s.end:
+                draft.entity(pid, type="Place", label=text[a:b])
+                draft.mention(pid, a, b)
+                draft.relate(aid, "locatedIn", pid, (s.start, s.end), 0.6)
 
     # -- commitments ---------------------------------------------------------------------------
 
@@ -953,6 +993,24 @@ class Extractor:
         self, draft: _Draft, spans: list[tuple[int, int]], article_id: str, published: str | None, title: str | None
     ) -> Annotation:
         text = draft.text
+        # the shapes want one modality, one description and a party per commitment
+        for eid, ent in sorted(draft.entities.items()):
+            if ent.type != "Commitment":
+                continue
+            mine = [r for r in draft.relations.values() if r.subject == eid]
+            if not any(r.predicate == "partyTo" and r.object == eid for r in draft.relations.values()):
+                for key in [k for k in draft.relations if eid in (k[0], k[2])]:
+                    del draft.relations[key]
+                ent.mentions.clear()
+                continue
+            modalities = sorted((r for r in mine if r.predicate == "modality"), key=lambda r: (-r.confidence, r.object))
+            for extra in modalities[1:]:
+                del draft.relations[(eid, "modality", extra.object)]
+            if not any(r.predicate == "description" for r in mine) and ent.mentions:
+                a, b = min(ent.mentions)
+                summary = (ent.label or text[a:b]).strip()
+                summary = summary[0].upper() + summary[1:] + ("" if summary.endswith(".") else ".")
+                draft.relate(eid, "description", summary, (a, b), 0.3, object_is_literal=True)
         used = {r.subject for r in draft.relations.values()} | {r.object for r in draft.relations.values()}
         entities = []
         for eid in sorted(draft.entities):

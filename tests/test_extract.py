@@ -1,0 +1,223 @@
+"""`kg extract`, `kg add` and `kg evaluate`: the offline extractor drafts reviewable annotations."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.annotation import load_annotation
+from kg.cli import main
+from kg.draft import _extractor, evaluate_dir, to_yaml
+from kg.model import Annotation
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TEXT = ROOT / "data" / "articles" / "article-001.txt"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def draft_of(text: str, published: str | None = None) -> Annotation:
+    return _extractor(str(ROOT / "data" / "registry.yaml"), None).extract(text, "t", published=published)  # type: ignore[no-any-return]
+
+
+def facts(draft: Annotation) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.predicate, r.object) for r in draft.relations}
+
+
+def test_seed_draft_scores_against_the_reviewed_annotation() -> None:
+    score = evaluate_dir(ROOT / "data", ROOT / "data" / "registry.yaml")
+    assert score.entities.f1 >= 0.95
+    assert score.micro.f1 >= 0.9
+    assert score.forbidden == []
+
+
+def test_seed_draft_builds_and_validates(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    result = run("extract", str(SEED_TEXT), "--id", "article-001", "-o", str(data / "annotations" / "article-001.yaml"))
+    assert result.exit_code == 0, result.stderr
+    built = run("build", "--data", str(data), "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.stderr
+    draft = load_annotation(data / "annotations" / "article-001.yaml", data)
+    assert all(r.confidence is not None and 0 < r.confidence <= 1 for r in draft.relations)
+
+
+def test_json_shape() -> None:
+    result = run("extract", str(SEED_TEXT), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.output)
+    assert set(data) == {"article", "sentences", "entities", "relations"}
+    assert data["article"] == "article-001"
+    assert all(set(s) == {"start", "end"} for s in data["sentences"])
+    entity = next(e for e in data["entities"] if e["id"] == "italy")
+    assert set(entity) == {"id", "label", "type", "wikidata", "mentions"}
+    assert entity["type"] == "State" and entity["wikidata"] == "Q38" and entity["label"] == "Italy"
+    assert all(set(m) == {"start", "end", "text"} for e in data["entities"] for m in e["mentions"])
+    relation = data["relations"][0]
+    assert set(relation) == {
+        "subject", "predicate", "object", "object_is_literal", "evidence", "confidence", "modality", "stated_by",
+    }  # fmt: skip
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    for rel in data["relations"]:
+        for ev in rel["evidence"]:
+            assert set(ev) == {"start", "end", "sentence"}
+            start, end = data["sentences"][ev["sentence"]].values()
+            assert start <= ev["start"] < ev["end"] <= end <= len(text)
+    local = next(e for e in data["entities"] if e["id"] == "meeting")
+    assert local["type"] == "Meeting" and local["wikidata"] is None
+
+
+def test_persons_posts_and_relative_dates() -> None:
+    draft = draft_of(
+        "Italy's prime minister, Giorgia Meloni, hosted the conference in Rome on Sunday. "
+        'Tunisian President Kais Saied attended. Meloni said the talks were "a first step for the whole region".',
+        published="2023-07-24",
+    )
+    got = facts(draft)
+    assert {
+        ("giorgia-meloni", "holdsPost", "italy-prime-minister"),
+        ("giorgia-meloni", "represents", "italy"),
+        ("giorgia-meloni", "hosted", "meeting"),
+        ("kais-saied", "represents", "tunisia"),
+        ("kais-saied", "participatedIn", "meeting"),
+        ("tunisia", "participatedIn", "meeting"),
+        ("meeting", "locatedIn", "rome"),
+        ("meeting", "date", "2023-07-23"),  # the Sunday before Monday 24 July
+    } <= got
+    claim = next(e for e in draft.entities if e.type == "Claim")
+    assert (claim.id, "statedBy", "giorgia-meloni") in got
+    meloni = next(e for e in draft.entities if e.id == "giorgia-meloni")
+    assert [m.text for m in meloni.mentions] == ["Giorgia Meloni", "Meloni"]
+
+
+def test_titles_before_names_and_body_short_names() -> None:
+    draft = draft_of("Commission President Ursula von der Leyen met Tunisian authorities in Tunis on 16 July 2023.")
+    got = facts(draft)
+    assert ("ursula-von-der-leyen", "represents", "european-commission") in got
+    assert ("tunisia", "participatedIn", "meeting") in got
+    assert ("meeting", "locatedIn", "tunis") in got and ("meeting", "date", "2023-07-16") in got
+
+
+def test_metonyms_places_and_signatures() -> None:
+    draft = draft_of(
+        "Rome and Tirana signed a protocol on migration. Albanian prime minister Edi Rama signed it in Rome."
+    )
+    got = facts(draft)
+    assert {("italy", "partyTo", "agreement"), ("albania", "partyTo", "agreement")} <= got
+    assert ("edi-rama", "signed", "agreement") in got and ("agreement", "locatedIn", "rome") in got
+    italy = next(e for e in draft.entities if e.id == "italy")
+    assert [m.text for m in italy.mentions] == ["Rome"]  # the first Rome; the second is the place
+
+
+def test_negation_background_and_critics_give_no_facts() -> None:
+    draft = draft_of(
+        "The interior ministers of Italy and Tunisia met in Tunis. Libya did not attend the meeting. "
+        "Unlike the 2016 deal between the EU and Turkey, no money changes hands. "
+        "Amnesty International criticised the talks, and Greece condemned them."
+    )
+    got = facts(draft)
+    assert ("italy", "participatedIn", "meeting") in got and ("tunisia", "participatedIn", "meeting") in got
+    for actor in ("libya", "eu", "turkey", "greece"):
+        assert not any(s == actor and p in ("participatedIn", "partyTo") for s, p, _o in got), actor
+
+
+def test_lists_of_ministers() -> None:
+    draft = draft_of(
+        "The interior ministers of Germany, France, Italy and Malta met in Valletta with colleagues from "
+        "Finland. They agreed to set up a temporary relocation mechanism."
+    )
+    got = facts(draft)
+    states = {"germany", "france", "italy", "malta", "finland"}
+    assert {(s, "participatedIn", "meeting") for s in states} <= got
+    commitment = next(e.id for e in draft.entities if e.type == "Commitment")
+    assert {(s, "partyTo", commitment) for s in states} <= got
+
+
+def test_empty_and_bad_articles(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    result = run("extract", str(empty))
+    assert result.exit_code == 0 and "Warning:" in result.stderr and "empty" in result.stderr
+    assert "entities: []" in result.output and "relations: []" in result.output
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Caf\xe9 in Rome".encode("latin-1"))
+    result = run("extract", str(latin1))
+    assert result.exit_code == 3 and "UTF-8" in result.stderr
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"abc\x00def")
+    result = run("extract", str(binary))
+    assert result.exit_code == 3 and "NUL" in result.stderr
+    german = tmp_path / "de.txt"
+    german.write_text("Die Innenminister trafen sich gestern in Rom, um über Migration zu sprechen.", encoding="utf-8")
+    result = run("extract", str(german))
+    assert result.exit_code == 0 and "does not look like English" in result.stderr
+    assert run("extract", str(tmp_path / "missing.txt")).exit_code == 3
+    assert run("extract", str(empty), "--date", "24/07/2023").exit_code == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400),
+    st.integers(0, 400),
+    st.binary(max_size=1),
+)
+def test_random_and_mutated_text_never_crashes(text: str, where: int, byte: bytes) -> None:
+    seed = SEED_TEXT.read_text(encoding="utf-8")
+    cut = where % (len(seed) + 1)
+    mutated = seed[:cut] + byte.decode("latin-1") + seed[cut:]
+    for sample in (text, mutated, text + " Italy's prime minister, Giorgia Meloni, met Tunisia."):
+        draft = draft_of(sample, published="2023-07-24")
+        for entity in draft.entities:
+            assert all(
+                0 <= m.start < m.end <= len(sample) and sample[m.start : m.end] == m.text for m in entity.mentions
+            )
+        for relation in draft.relations:
+            assert all(0 <= e.start < e.end <= len(sample) for e in relation.evidence)
+        to_yaml(draft)
+
+
+def test_add_puts_the_article_and_its_draft_in_data(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    article = tmp_path / "rome.txt"
+    article.write_text("Italy's prime minister, Giorgia Meloni, hosted a conference in Rome.\n", encoding="utf-8")
+    args = ["add", str(article), "--title", "Rome conference", "--date", "2023-07-24", "--source", "test"]
+    result = run(*args, "--data", str(data))
+    assert result.exit_code == 0, result.stderr
+    assert (data / "articles" / "rome.txt").read_bytes() == article.read_bytes()
+    draft_text = (data / "drafts" / "rome.yaml").read_text(encoding="utf-8")
+    assert 'title: "Rome conference"' in draft_text and 'published: "2023-07-24"' in draft_text
+    assert 'source: "test"' in draft_text
+    # the draft is not built until it is reviewed and moved to annotations/
+    assert run("build", "--data", str(data), "--out", str(tmp_path / "out")).exit_code == 0
+    before = (data / "drafts" / "rome.yaml").read_bytes()
+    again = run(*args, "--data", str(data))
+    assert again.exit_code == 3 and "already" in again.stderr
+    assert (data / "drafts" / "rome.yaml").read_bytes() == before
+
+
+def test_evaluate_reports_scores_errors_and_forbidden_facts(tmp_path: Path) -> None:
+    gold = tmp_path / "gold"
+    (gold / "articles").mkdir(parents=True)
+    (gold / "annotations").mkdir()
+    shutil.copy(SEED_TEXT, gold / "articles")
+    shutil.copy(ROOT / "data" / "annotations" / "article-001.yaml", gold / "annotations")
+    (gold / "forbidden.yaml").write_text(
+        'article-001:\n  - ["frontex", "participatedIn", "meeting"]\n  - ["italy", "organized", "meeting"]\n',
+        encoding="utf-8",
+    )
+    result = run("evaluate", str(gold))
+    assert result.exit_code == 0, result.stderr
+    assert "relations (micro)" in result.output and "participatedIn" in result.output
+    # italy organized the meeting is drafted, so listing it as forbidden is caught
+    assert "negated or distractor facts asserted: 1" in result.output
+    assert "FORBIDDEN article-001: italy organized meeting" in result.output
+    assert run("evaluate", str(tmp_path / "nowhere")).exit_code == 3
