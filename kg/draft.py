@@ -62,7 +62,33 @@ def extract_file(
 
 
 _FUNCTION_WORDS = frozenset(
-    "the a an and of to in on at with for from by is are was were that this it as be has have said".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "with",
+        "for",
+        "from",
+        "by",
+        "is",
+        "are",
+        "was",
+        "were",
+        "that",
+        "this",
+        "it",
+        "as",
+        "be",
+        "has",
+        "have",
+        "said",
+    ]
 )
 
 
