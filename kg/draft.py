@@ -62,34 +62,9 @@ def extract_file(
 
 
 _FUNCTION_WORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "with",
-        "for",
-        "from",
-        "by",
-        "is",
-        "are",
-        "was",
-        "were",
-        "that",
-        "this",
-        "it",
-        "as",
-        "be",
-        "has",
-        "have",
-        "said",
-    ]
-)
+    {"the", "a", "an", "and", "of", "to", "in", "on", "at", "with", "for", "from", "by", "is", "are", "was",
+     "were", "that", "this", "it", "as", "be", "has", "have", "said"}
+)  # fmt: skip
 
 
 def looks_english(text: str) -> bool:
