@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -86,8 +87,7 @@ NOT_NAME_WORDS = {
 }  # fmt: skip
 
 MEETING_NOUNS = re.compile(
-    r"\b(?:(?:the|a|an|this|that)\s+)?(?:(?:[\w–-]+\s+){0,2})?"
-    r"(?:meeting|summit|conference|talks|videoconference|video conference|ministerial|event|gathering|session)\b",
+    r"\b(?:meeting|summit|conference|talks|videoconference|video conference|ministerial|event|gathering|session)\b",
     re.I,
 )
 MEETING_HEAD = re.compile(
@@ -265,6 +265,20 @@ class _Sentence:
         return any(a <= pos < b for a, b in self.quotes)
 
 
+class _Clock:
+    """Seconds per stage, added to a dict when one is given."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter() if timings is not None else 0.0
+
+    def lap(self, stage: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+            self.last = now
+
+
 class Extractor:
     """Drafts annotations of articles against one registry and topic scheme (build once, reuse)."""
 
@@ -283,9 +297,18 @@ class Extractor:
     # -- entry point ---------------------------------------------------------------------------
 
     def extract(
-        self, text: str, article_id: str = "draft", published: str | None = None, title: str | None = None
+        self,
+        text: str,
+        article_id: str = "draft",
+        published: str | None = None,
+        title: str | None = None,
+        timings: dict[str, float] | None = None,
     ) -> Annotation:
-        """A draft annotation of ``text``; ``published`` (YYYY-MM-DD) anchors relative dates."""
+        """A draft annotation of ``text``; ``published`` (YYYY-MM-DD) anchors relative dates.
+
+        ``timings``, when given, accumulates seconds per stage (for bench/bench_extract.py).
+        """
+        clock = _Clock(timings)
         draft = _Draft(text)
         spans = split_sentences(text)
         year = int(published[:4]) if published else None
@@ -297,6 +320,7 @@ class Extractor:
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
             sentences.append(_Sentence(start, end, body, background, quotes))
+        clock.lap("sentences")
         hits = self.gazetteer.find(text)
         places: dict[str, tuple[int, int]] = {}
         actor_hits: list[NameHit] = []
@@ -322,13 +346,21 @@ class Extractor:
                         "IntergovernmentalOrganization",
                     ):
                         draft.relate(hit.actor, "partOf", inner.actor, (hit.start, hit.end), 0.6)
+        clock.lap("actors")
         persons = self._persons(draft, sentences, actor_hits)
+        clock.lap("persons")
         meeting = self._meeting(draft, sentences, actor_hits, persons, places, published)
+        clock.lap("meeting")
         self._claims(draft, sentences, actor_hits, persons, meeting)
+        clock.lap("claims")
         self._agreements(draft, sentences, actor_hits, persons, meeting, places, published)
         self._commitments(draft, sentences, actor_hits, meeting)
+        clock.lap("agreements")
         self._cooperation(draft, sentences, actor_hits)
-        return self._annotation(draft, spans, article_id, published, title)
+        clock.lap("cooperation")
+        annotation = self._annotation(draft, spans, article_id, published, title)
+        clock.lap("output")
+        return annotation
 
     # -- helpers -------------------------------------------------------------------------------
 
