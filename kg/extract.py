@@ -429,9 +429,14 @@ class Extractor:
                 evidence = (min(title_span[0], start), max(title_span[1], start + len(name)))
                 draft.relate(pid, "holdsPost", post_id, evidence, 0.9)
                 draft.relate(pid, "represents", actor, evidence, 0.9)
+                # every post is in an organisation: the ministry when the registry has it, else the actor
                 ministry = MINISTRY_POSTS.get(post_slug, "").format(actor=actor)
-                if ministry and ministry in self.registry.actors:
+                if ministry in self.registry.actors:
+                    draft.entity(ministry, registry=ministry)
+                    draft.mention(ministry, *title_span)
                     draft.relate(post_id, "postIn", ministry, title_span, 0.8)
+                else:
+                    draft.relate(post_id, "postIn", actor, title_span, 0.7)
                 represents.setdefault(pid, actor)
                 surname = self._surname(name)
                 surnames.setdefault(surname, pid)
@@ -888,7 +893,7 @@ class Extractor:
             for aid in found:
                 last = aid
                 if AGREEMENT_VERBS.search(s.text):
-                    self._agreement_facts(draft, s, aid, hits, persons, meeting, places, published)
+                    self._agreement_facts(draft, s, aid, hits, persons, meeting, published)
                 self._topics(draft, aid, s.text, (s.start, s.end), 0.5)
 
     def _agreement_facts(
@@ -899,11 +904,12 @@ class Extractor:
         hits: list[NameHit],
         persons: dict[str, str],
         meeting: str | None,
-        places: dict[str, tuple[int, int]],
         published: str | None,
     ) -> None:
-        """Parties, signatories, modality, meeting, date and place of an agreement from one sentence."""
-        text = draft.text
+        """Parties, signatories, modality, meeting and date of an agreement from one sentence.
+
+        Its place is its meeting's (the shapes allow ``locatedIn`` on meetings only).
+        """
         signed = SIGNED.search(s.text)
         for hit in self._hits_in(hits, s.start, s.end):
             if self._negated(s, hit.start, hit.end) or s.inside_quote(hit.start) or CRITIC_VERBS.search(s.text):
@@ -920,11 +926,6 @@ class Extractor:
         when = self._date(s, published)
         if when:
             draft.relate(aid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
-        for pid, (a, b) in places.items():
-            if s.start <= a < s.end:
-                draft.entity(pid, type="Place", label=text[a:b])
-                draft.mention(pid, a, b)
-                draft.relate(aid, "locatedIn", pid, (s.start, s.end), 0.6)
 
     # -- commitments ---------------------------------------------------------------------------
 
