@@ -587,6 +587,12 @@ class Extractor:
                     continue
                 if self._after_cooperation(s, hit.start):
                     continue
+                if re.search(
+                    r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$",
+                    text[max(0, hit.start - 30) : hit.start],
+                    re.I,
+                ):
+                    continue  # "the presidency of the Council of the EU": the Council is not there
                 draft.relate(
                     hit.actor,
                     "participatedIn",
@@ -911,12 +917,34 @@ class Extractor:
         Its place is its meeting's (the shapes allow ``locatedIn`` on meetings only).
         """
         signed = SIGNED.search(s.text)
+        verb = signed or AGREEMENT_VERBS.search(s.text)
+        assert verb is not None
+        # who acts: the words before the verb, or after "signed by" up to the next clause
+        verb_at = s.start + verb.start()
+        by = re.match(
+            r"\s+by\b(?P<who>.*?)(?=,\s+(?:in the presence|while|as|after|before|at)\b|[.;]|$)", s.text[verb.end() :]
+        )
+        regions = [(s.start, verb_at)]
+        if by:
+            regions.append((s.start + verb.end() + by.start("who"), s.start + verb.end() + by.end("who")))
+        between = re.search(r"\bbetween\b(?P<who>[^,.;:]+)", s.text[verb.end() :])
+        if between and MEETING_NOUNS.search(s.text[verb.end() : verb.end() + between.start()]):
+            between = None  # "talks between A and B" names the meeting's sides, not the parties
+        if between and not by:
+            regions.append((s.start + verb.end() + between.start("who"), s.start + verb.end() + between.end("who")))
+
+        def acting(a: int, b: int) -> bool:
+            return any(start <= a and b <= end for start, end in regions)
+
         for hit in self._hits_in(hits, s.start, s.end):
-            if self._negated(s, hit.start, hit.end) or s.inside_quote(hit.start) or CRITIC_VERBS.search(s.text):
+            if not acting(hit.start, hit.end) or self._negated(s, hit.start, hit.end) or s.inside_quote(hit.start):
+                continue
+            if CRITIC_VERBS.search(s.text):
                 continue
             draft.relate(hit.actor, "partyTo", aid, (s.start, s.end), 0.6)
         for pid, actor in persons.items():
-            if any(s.start <= a < s.end for a, _b in draft.entities[pid].mentions):
+            mentioned = [(a, b) for a, b in draft.entities[pid].mentions if s.start <= a < s.end]
+            if any(acting(a, b) and not self._negated(s, a, b) for a, b in mentioned):
                 if signed:
                     draft.relate(pid, "signed", aid, (s.start, s.end), 0.7)
                 draft.relate(actor, "partyTo", aid, (s.start, s.end), 0.6)
@@ -1044,6 +1072,14 @@ class Extractor:
                 summary = (ent.label or text[a:b]).strip()
                 summary = summary[0].upper() + summary[1:] + ("" if summary.endswith(".") else ".")
                 draft.relate(eid, "description", summary, (a, b), 0.3, object_is_literal=True)
+        # a claim needs someone who stated it or a message that carries it
+        for eid, ent in sorted(draft.entities.items()):
+            if ent.type == "Claim" and not any(
+                r.subject == eid and r.predicate in ("statedBy", "statedIn") for r in draft.relations.values()
+            ):
+                for key in [k for k in draft.relations if eid in (k[0], k[2])]:
+                    del draft.relations[key]
+                ent.mentions.clear()
         used = {r.subject for r in draft.relations.values()} | {r.object for r in draft.relations.values()}
         entities = []
         for eid in sorted(draft.entities):

@@ -26,6 +26,7 @@ QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»"}
 DEMONYM_HEADS = (
     "authorities", "government", "side", "officials", "delegation", "administration", "executive",
     "coast guard", "coastguard", "border police", "police", "security forces", "leadership", "cabinet",
+    "presidency", "ministry of the interior", "interior ministry",
 )  # fmt: skip
 # words before a capital that make it a place rather than its government
 PLACE_CUES = re.compile(r"(?:\b(?:in|at|near|outside|to|from|into|via|visit(?:ed|ing)?|arrived in)\s+)$", re.I)

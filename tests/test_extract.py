@@ -221,3 +221,24 @@ def test_evaluate_reports_scores_errors_and_forbidden_facts(tmp_path: Path) -> N
     assert "negated or distractor facts asserted: 1" in result.output
     assert "FORBIDDEN article-001: italy organized meeting" in result.output
     assert run("evaluate", str(tmp_path / "nowhere")).exit_code == 3
+
+
+def test_dev_set_drafts_build_and_assert_no_forbidden_fact(tmp_path: Path) -> None:
+    """Every draft of the dev set compiles and validates as it stands; no negated fact is drafted."""
+    dev = ROOT / "eval" / "dev"
+    data = tmp_path / "data"
+    (data / "annotations").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "registry.yaml", data)
+    shutil.copytree(dev / "articles", data / "articles")
+    golds = sorted((dev / "annotations").glob("*.yaml"))
+    assert len(golds) >= 10
+    for path in golds:
+        gold = load_annotation(path, dev)
+        draft = _extractor(str(ROOT / "data" / "registry.yaml"), None).extract(
+            gold.text, gold.article.id, published=gold.article.published
+        )
+        (data / "annotations" / path.name).write_text(to_yaml(draft), encoding="utf-8")
+    built = run("build", "--data", str(data), "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.stderr
+    score = evaluate_dir(dev, ROOT / "data" / "registry.yaml")
+    assert score.forbidden == []
