@@ -325,6 +325,9 @@ class Extractor:
         places: dict[str, tuple[int, int]] = {}
         actor_hits: list[NameHit] = []
         for hit in hits:
+            before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, hit.start - 20) : hit.start])
+            if hit.kind == "metonym" and before and before.group(1) not in NOT_NAME_WORDS:
+                continue  # "Joseph Muscat" is a person, not Oman's capital
             if hit.kind == "metonym" and self.gazetteer.place_context(text, hit.start):
                 places.setdefault(slug(text[hit.start : hit.end]), (hit.start, hit.end))
                 continue
@@ -472,7 +475,7 @@ class Extractor:
         prefix = text[window_start:name_start]
         m = re.search(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", prefix, re.I)
         if not m:
-            return None
+            return self._counterpart(draft, sentence, prefix, window_start, hits)
         post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
         slug_label = POSTS[m.group("post").lower()]
         actor: str | None = None
@@ -484,6 +487,10 @@ class Extractor:
                 actor, title_end = near.actor, near.end
         if actor is None:
             before = text[max(sentence.start, post_start - 40) : post_start]
+            adjective = re.search(r"\s(?:new|former|acting|outgoing|incoming|newly appointed)\s+$", before, re.I)
+            if adjective:  # "Italy's new interior minister"
+                post_start -= len(before) - adjective.start()
+                before = before[: adjective.start()]
             # "Italy's prime minister", "Italian prime minister", "Commission President"
             for hit in reversed(hits):
                 if (
@@ -503,9 +510,16 @@ class Extractor:
                 for short, body in BODY_SHORT.items():
                     if before.rstrip().endswith(short):
                         actor, title_start = body, post_start - len(before) + before.rstrip().rfind(short)
+            if actor is None and re.search(r"\bits\s*$", before):
+                # "its interior minister": the last state named before
+                states = [h for h in hits if h.end <= post_start and self.registry.actors[h.actor].type == "State"]
+                if states:
+                    actor = states[-1].actor
         if actor is None or actor not in self.registry.actors:
             return None
-        if title_start < post_start:
+        if title_start < post_start and actor in {h.actor for h in hits if h.start == title_start} | set(
+            BODY_SHORT.values()
+        ) | set(self.gazetteer.demonyms.values()):
             # the demonym or short name before the title ("Tunisian", "Commission") names the actor
             draft.entity(actor, registry=actor)
             named = text[title_start:post_start].rstrip().removesuffix("'s").removesuffix("’s")
@@ -516,6 +530,29 @@ class Extractor:
             title_start -= 4
         label = slug_label[1].format(of=self.registry.actors[actor].label)
         return actor, slug_label[0], label, (title_start, title_end)
+
+    def _counterpart(
+        self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int, hits: list[NameHit]
+    ) -> tuple[str, str, str, tuple[int, int]] | None:
+        """ "his French counterpart, NAME": the post of the person named before, for another state."""
+        m = re.search(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$", prefix)
+        if not m or m.group("dem") not in self.gazetteer.demonyms:
+            return None
+        actor = self.gazetteer.demonyms[m.group("dem")]
+        start = window_start + m.start()
+        earlier = [
+            r for r in draft.relations.values() if r.predicate == "holdsPost" and r.evidence[0] >= sentence.start
+        ]
+        if not earlier:
+            return None
+        post_id = earlier[-1].object
+        for slug_, label in POSTS.values():
+            if post_id.endswith("-" + slug_):
+                dem_start = window_start + m.start("dem")
+                draft.entity(actor, registry=actor)
+                draft.mention(actor, dem_start, dem_start + len(m.group("dem")))
+                return actor, slug_, label.format(of=self.registry.actors[actor].label), (start, window_start + m.end())
+        return None
 
     def _title_after(
         self, draft: _Draft, sentence: _Sentence, name_end: int, hits: list[NameHit]

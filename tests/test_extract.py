@@ -242,3 +242,21 @@ def test_dev_set_drafts_build_and_assert_no_forbidden_fact(tmp_path: Path) -> No
     assert built.exit_code == 0, built.stderr
     score = evaluate_dir(dev, ROOT / "data" / "registry.yaml")
     assert score.forbidden == []
+
+
+def test_counterparts_adjectives_and_capitals_in_names() -> None:
+    got = facts(
+        draft_of(
+            "Germany's interior minister, Horst Seehofer, and his French counterpart, Christophe Castaner, sat "
+            "down with Italy's new interior minister, Luciana Lamorgese. Malta's prime minister, Joseph Muscat, "
+            "welcomed them."
+        )
+    )
+    assert {
+        ("horst-seehofer", "represents", "germany"),
+        ("christophe-castaner", "holdsPost", "france-minister-of-the-interior"),
+        ("christophe-castaner", "represents", "france"),
+        ("luciana-lamorgese", "represents", "italy"),
+        ("joseph-muscat", "represents", "malta"),  # "Muscat" here is a surname, not Oman's capital
+    } <= got
+    assert not any("oman" in (s, o) for s, _p, o in got)
