@@ -16,6 +16,8 @@ from typing import Any
 from kg.errors import FileFormatError
 from kg.model import Annotation, Span
 
+MAX_ARTICLE_BYTES = 2 * 10**6  # a long news article is ~50 kB; anything past 2 MB is not one article
+
 
 @lru_cache(maxsize=4)
 def _extractor(registry_path: str, ontology_dir: str | None) -> Any:
@@ -39,6 +41,13 @@ def read_article(path: Path) -> str:
 
     if not path.is_file():
         raise MissingInput(f"no article file {path}", str(path), "give the path of a UTF-8 text file")
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise FileFormatError(
+            f"the article is {size / 1e6:.1f} MB; kg handles news articles up to {MAX_ARTICLE_BYTES // 10**6} MB",
+            str(path),
+            "split it into articles",
+        )
     text = read_text(path, "article")
     if "\x00" in text:
         raise FileFormatError("the article contains NUL bytes (binary data?)", str(path), "give a plain-text article")

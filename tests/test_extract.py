@@ -160,6 +160,10 @@ def test_empty_and_bad_articles(tmp_path: Path) -> None:
     result = run("extract", str(german))
     assert result.exit_code == 0 and "does not look like English" in result.stderr
     assert run("extract", str(tmp_path / "missing.txt")).exit_code == 3
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"The ministers met in Rome. " * (50 * 10**6 // 27))  # 50 MB
+    result = run("extract", str(huge))
+    assert result.exit_code == 3 and "50.0 MB" in result.stderr and "split it" in result.stderr
     assert run("extract", str(empty), "--date", "24/07/2023").exit_code == 2
 
 
