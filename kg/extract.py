@@ -96,7 +96,9 @@ MEETING_HEAD = re.compile(
 PARTICIPATION = re.compile(
     r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|took part|take part|joined|gathered|"
     r"talks with|held talks|colleagues from|counterparts from|counterparts of|participants|delegations? from|"
-    r"summit|conference|videoconference|ministers of|leaders of|leaders from|heads of state)\b",
+    r"summit|conference|videoconference|ministers of|leaders of|leaders from|heads of state|talks|"
+    r"sat down with|visit(?:ed|ing)?|welcomed|received|travell?ed to|in the presence of|ceremony|chaired|"
+    r"were present|was present|joined by|alongside|together with)\b",
     re.I,
 )
 ORGANISED = re.compile(r"\b(?:convened|organi[sz]ed|called|initiated|at the invitation of)\b", re.I)
@@ -105,6 +107,11 @@ ONLINE = re.compile(r"\b(?:videoconference|video conference|video link|online|vi
 NEGATION = re.compile(
     r"\b(?:not|n't|never|no|neither|nor|declined|refused|stayed away|boycott(?:ed)?|absent|without|"
     r"was invited but|were invited but|skipped|pulled out|withdrew)\b",
+    re.I,
+)
+NEGATED_PRESENCE = re.compile(
+    r"\b(?:(?:was|were|is|are)\s+not\s+(?:part of|present|represented|among|included)|"
+    r"did\s+not\s+(?:attend|take part|join|sign|participate)|stayed away|declined to (?:attend|sign|join))\b",
     re.I,
 )
 BACKGROUND = re.compile(
@@ -387,7 +394,13 @@ class Extractor:
         right = min(right_candidates) if right_candidates else len(text)
         clause = text[left:right]
         # "but" starts a new clause: "X was invited but did not come" keeps the negation on X
-        return bool(NEGATION.search(clause))
+        if NEGATION.search(clause):
+            return True
+        # "Neighbouring Libya, the other ..., was not part of the talks": the subject is denied
+        denied = NEGATED_PRESENCE.search(text)
+        return bool(
+            denied and rel_end <= denied.start() and not re.search(r"\b(?:while|whereas|but)\b", text[:rel_start])
+        )
 
     # -- persons and posts ---------------------------------------------------------------------
 
@@ -491,8 +504,13 @@ class Extractor:
             if adjective:  # "Italy's new interior minister"
                 post_start -= len(before) - adjective.start()
                 before = before[: adjective.start()]
+            # "European Commissioner NAME": a body's name that holds the title itself
+            for hit in hits:
+                if hit.start <= post_start < hit.end:
+                    actor, title_start = hit.actor, hit.start
+                    title_end = max(title_end, hit.end)
             # "Italy's prime minister", "Italian prime minister", "Commission President"
-            for hit in reversed(hits):
+            for hit in reversed(hits if actor is None else []):
                 if (
                     hit.end <= post_start
                     and post_start - hit.end <= 3
@@ -801,15 +819,16 @@ class Extractor:
         for s in sentences:
             if COMMITMENT.search(s.text) and not re.search(r"\b(?:said|stated)\b", s.text):
                 continue
-            quotes = [(a, b) for a, b in s.quotes if len(text[a + 1 : b - 1].split()) >= 4]
-            clause = None
-            if not quotes:
+            units: list[tuple[int, int, bool]] = [(a, b, True) for a, b in s.quotes if b - a > 2]
+            if not units:
                 clause = re.search(
                     r"\b(?:stressed|underlined|said|emphasi[sz]ed|insisted|warned)\s+that\s+(?P<c>[^.;]+)", s.text
                 )
                 if not clause:
                     continue
-            speaker = self._speaker(draft, s, hits)
+                a = s.start + clause.start("c")
+                units = [(a, a + len(clause.group("c").rstrip()), False)]
+            sentence_speaker = self._speaker(draft, s, hits)
             comm = COMMUNICATION.search(s.text)
             comm_id = None
             if comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
@@ -819,57 +838,107 @@ class Extractor:
                 lead = re.match(r"in\s+", comm.group())
                 a = s.start + comm.start() + (lead.end() if lead else 0)
                 draft.mention(comm_id, a, s.start + comm.end())
-            if speaker is None and not comm_id:
-                who = [pid for pid in persons if any(s.start <= a < s.end for a, _b in draft.entities[pid].mentions)]
-                if who and (STRESS.search(s.text) or SPEECH.search(s.text)):
-                    speaker = who[0]
-            speech = SPEECH.search(s.text)
-            collective = COLLECTIVE.match(s.text.lstrip('"“ ')) if speaker is None else None
-            if speaker is None and comm_id is None and not collective and not speech:
-                continue
-            counter += 1
-            if quotes:
-                a, b = quotes[0]
-                inner = text[a + 1 : b - 1].strip().rstrip(",")
+            for a, b, quoted in units:
+                speaker = (self._quote_speaker(draft, s, a, b, hits) if quoted else None) or sentence_speaker
+                if speaker is None and not comm_id:
+                    who = [
+                        pid for pid in persons if any(s.start <= x < s.end for x, _y in draft.entities[pid].mentions)
+                    ]
+                    if who and (STRESS.search(s.text) or SPEECH.search(s.text)):
+                        speaker = who[0]
+                speech = SPEECH.search(s.text)
+                collective = COLLECTIVE.match(s.text.lstrip('"“ ')) if speaker is None else None
+                if speaker is None and comm_id is None and not collective and not speech:
+                    continue
+                counter += 1
+                inner = text[a + 1 : b - 1].strip().rstrip(",") if quoted else text[a:b].strip()
                 mention = (a, b)
-            else:
-                assert clause is not None
-                a = s.start + clause.start("c")
-                inner = clause.group("c").strip()
-                mention = (a, a + len(inner))
-            words = [w for w in re.findall(r"[a-z]+", inner.lower()) if len(w) > 3][:6]
-            cid = f"claim-{'-'.join(words[:4]) or counter}"
-            draft.entity(cid, type="Claim", label=inner[:80])
-            draft.mention(cid, *mention)
-            if quotes:
-                draft.relate(cid, "quotation", inner, mention, 0.8, object_is_literal=True)
-            modality = "stressed" if STRESS.search(s.text) else "stated"
-            draft.relate(cid, "modality", f"modality:{modality}", (s.start, s.end), 0.7)
-            if speaker:
-                draft.relate(cid, "statedBy", speaker, (s.start, s.end), 0.75)
-            if comm_id:
-                draft.relate(cid, "statedIn", comm_id, (s.start, s.end), 0.8)
-            if collective and meeting and speaker is None:
-                for party in self._collective(draft, collective.group(), meeting):
-                    draft.relate(cid, "statedBy", party, (s.start, s.end), 0.55)
-            if meeting and (collective or PARTICIPATION.search(s.text)) and not CRITIC_VERBS.search(s.text):
-                draft.relate(cid, "adoptedAt", meeting, (s.start, s.end), 0.6)
-            if (
-                comm
-                and comm_id
-                and comm_id not in issued
-                and comm.group().lower().startswith(("the", "in the"))
-                and last_org
-            ):
-                draft.relate(comm_id, "issuedBy", last_org, (s.start, s.end), 0.5)
-                issued.add(comm_id)
-            if (
-                speaker
-                and self.registry.actors.get(speaker) is not None
-                and self.registry.actors[speaker].type in ("Agency", "Institution")
-            ):
-                last_org = speaker
-            self._topics(draft, cid, inner, mention)
+                words = [w for w in re.findall(r"[a-z]+", inner.lower()) if len(w) > 3][:6]
+                cid = f"claim-{'-'.join(words[:4]) or counter}"
+                if cid in draft.entities and not draft.entities[cid].mentions & {mention}:
+                    cid = f"{cid}-{counter}"
+                draft.entity(cid, type="Claim", label=inner[:80])
+                draft.mention(cid, *mention)
+                if quoted:
+                    draft.relate(cid, "quotation", inner, mention, 0.8, object_is_literal=True)
+                modality = "stressed" if STRESS.search(s.text) else "stated"
+                draft.relate(cid, "modality", f"modality:{modality}", (s.start, s.end), 0.7)
+                if speaker:
+                    draft.relate(cid, "statedBy", speaker, (s.start, s.end), 0.75)
+                if comm_id:
+                    draft.relate(cid, "statedIn", comm_id, (s.start, s.end), 0.8)
+                if collective and meeting and speaker is None:
+                    for party in self._collective(draft, collective.group(), meeting):
+                        draft.relate(cid, "statedBy", party, (s.start, s.end), 0.55)
+                if meeting and (collective or PARTICIPATION.search(s.text)) and not CRITIC_VERBS.search(s.text):
+                    draft.relate(cid, "adoptedAt", meeting, (s.start, s.end), 0.6)
+                if (
+                    comm
+                    and comm_id
+                    and comm_id not in issued
+                    and comm.group().lower().startswith(("the", "in the"))
+                    and last_org
+                ):
+                    draft.relate(comm_id, "issuedBy", last_org, (s.start, s.end), 0.5)
+                    issued.add(comm_id)
+                if (
+                    speaker
+                    and self.registry.actors.get(speaker) is not None
+                    and self.registry.actors[speaker].type in ("Agency", "Institution")
+                ):
+                    last_org = speaker
+                self._topics(draft, cid, inner, mention)
+
+    def _quote_speaker(self, draft: _Draft, s: _Sentence, start: int, end: int, hits: list[NameHit]) -> str | None:
+        """Who says the quotation ``text[start:end]``: the name by the speech verb next to it."""
+        text = draft.text
+
+        def who_in(a: int, b: int, last: bool) -> str | None:
+            found: list[tuple[int, str]] = []
+            for eid, ent in draft.entities.items():
+                if ent.type == "Person":
+                    found += [(x, eid) for x, y in ent.mentions if a <= x and y <= b]
+            found += [(h.start, h.actor) for h in hits if a <= h.start and h.end <= b]
+            if not found:
+                pronoun = re.search(r"\b(?:he|she)\b", text[a:b], re.I)
+                if pronoun:
+                    return self._last_person(draft, a)
+                return None
+            return sorted(found)[-1 if last else 0][1]
+
+        after = re.match(
+            r"\s*[,.]?\s*(?:[-–—]\s*)?(?:(?P<verb>said|says|stated|told|added|insisted|stressed|wrote)\s+(?P<who1>[^,.;\"“”]{1,60})"
+            r"|(?P<who2>[^,.;\"“”]{1,60}?)\s+(?:said|says|told|added|stressed|insisted|wrote)\b)",
+            text[end : s.end],
+        )
+        if after:
+            group = "who1" if after.group("who1") else "who2"
+            found = who_in(end + after.start(group), end + after.end(group), last=False)
+            if found:
+                return found
+        clause_start = max([s.start] + [b for a, b in s.quotes if b <= start])
+        lead = text[clause_start:start]
+        verbs = list(
+            re.finditer(
+                r"\b(?:said|says|told|added|stressed|warned|argued|described (?:himself|herself|itself|it|them) as|"
+                r"called (?:it|them)|insisted|noted|remarks?)\b",
+                lead,
+            )
+        )
+        verb = verbs[-1] if verbs else None
+        if verb:
+            return who_in(clause_start, clause_start + verb.start(), last=True)
+        return None
+
+    @staticmethod
+    def _last_person(draft: _Draft, before: int) -> str | None:
+        best: tuple[int, str] | None = None
+        for eid, ent in draft.entities.items():
+            if ent.type == "Person":
+                for x, _y in ent.mentions:
+                    if x < before and (best is None or x > best[0]):
+                        best = (x, eid)
+        return best[1] if best else None
 
     def _collective(self, draft: _Draft, phrase: str, meeting: str) -> list[str]:
         """Who "the participants", "they" or "the ministers" are: registry participants of the meeting.
