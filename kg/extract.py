@@ -165,6 +165,10 @@ AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
     ),
     (re.compile(r"\bprotocol\b|\btreaty\b|\baccord\b|\bdeal\b|\bagreement\b|\bpact\b", re.I), "Treaty", "agreement"),
 ]
+CONTINUES = re.compile(
+    r"(?:It|They|This|Under (?:the|its|this)|The (?:deal|agreement|memorandum|protocol|declaration|plan|text|"
+    r"partnership|arrangement|accord|pact|statement|package))\b"
+)
 AGREEMENT_VERBS = re.compile(
     r"\b(?:signed|sign|signing|agreed|adopted|concluded|endorsed|reached|struck|sealed|unveiled|inked|launched)\b",
     re.I,
@@ -267,6 +271,7 @@ class _Sentence:
     text: str
     background: bool
     quotes: list[tuple[int, int]]
+    denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
 
     def inside_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
@@ -293,13 +298,15 @@ class Extractor:
         self.registry = registry
         self.gazetteer = Gazetteer(registry, EXTRA_NAMES)
         # topic id -> compiled pattern of its labels and cue words
-        self.topics = {
-            tid: re.compile(
-                r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")", re.I
-            )
-            for tid, words in sorted(topics.items())
-            if words
-        }
+        # one pattern for all topics: a word -> its topic ids (a word may signal several topics)
+        self.topic_of: dict[str, set[str]] = {}
+        for tid, words in sorted(topics.items()):
+            for word in words:
+                self.topic_of.setdefault(word.lower(), set()).add(tid)
+        alternatives = sorted(self.topic_of, key=len, reverse=True)
+        self.topic_re = (
+            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alternatives) + r")", re.I) if alternatives else None
+        )
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -326,7 +333,8 @@ class Extractor:
             background = bool(BACKGROUND.search(body)) and not (
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
-            sentences.append(_Sentence(start, end, body, background, quotes))
+            denial = NEGATED_PRESENCE.search(body)
+            sentences.append(_Sentence(start, end, body, background, quotes, denial.start() if denial else None))
         clock.lap("sentences")
         hits = self.gazetteer.find(text)
         places: dict[str, tuple[int, int]] = {}
@@ -960,9 +968,13 @@ class Extractor:
     def _topics(
         self, draft: _Draft, subject: str, text: str, evidence: tuple[int, int], confidence: float = 0.6
     ) -> None:
-        for tid, pattern in self.topics.items():
-            if pattern.search(text):
-                draft.relate(subject, "about", f"topic:{tid}", evidence, confidence)
+        if self.topic_re is None:
+            return
+        found: set[str] = set()
+        for m in self.topic_re.finditer(text):
+            found |= self.topic_of[m.group().lower()]
+        for tid in sorted(found):
+            draft.relate(subject, "about", f"topic:{tid}", evidence, confidence)
 
     # -- agreements ----------------------------------------------------------------------------
 
@@ -1002,6 +1014,9 @@ class Extractor:
             # "... signed it in Rome": the pronoun is the agreement last named
             if not found and last and re.search(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b", s.text):
                 found.append(last)
+            # a sentence that goes on about the agreement last named: "Under the deal, ...", "It provides ..."
+            if not found and last and CONTINUES.match(s.text):
+                self._topics(draft, last, s.text, (s.start, s.end), 0.4)
             for aid in found:
                 last = aid
                 if AGREEMENT_VERBS.search(s.text):
