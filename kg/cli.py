@@ -324,18 +324,13 @@ def extract(
       kg extract new-article.txt --date 2023-07-24 -o draft.yaml
       kg extract new-article.txt --format json
     """
-    from kg.draft import extract_file, to_json, to_yaml
+    from kg.draft import extract_file, extractor_for, to_json, to_yaml
     from kg.output import write_atomic
 
     draft, warnings = extract_file(article, data_dir / "registry.yaml", _check_date(published), article_id)
     for warning in warnings:
         click.echo(f"Warning: {warning}", err=True)
-    if fmt == "json":
-        from kg.registry import load_registry
-
-        body = to_json(draft, load_registry(data_dir / "registry.yaml"))
-    else:
-        body = to_yaml(draft)
+    body = to_json(draft, extractor_for(data_dir / "registry.yaml").registry) if fmt == "json" else to_yaml(draft)
     if output is None:
         click.echo(body, nl=False)
     else:

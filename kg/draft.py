@@ -11,16 +11,25 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kg.errors import FileFormatError
-from kg.model import Annotation, Span
+from kg.model import Annotation, Entity, Registry, Span
+
+if TYPE_CHECKING:
+    from kg.evaluate import Score
+    from kg.extract import Extractor
 
 MAX_ARTICLE_BYTES = 2 * 10**6  # a long news article is ~50 kB; anything past 2 MB is not one article
 
 
+def extractor_for(registry_path: Path | str, ontology_dir: Path | str | None = None) -> Extractor:
+    """The extractor for a registry and ontology, built once per process and reused."""
+    return _cached_extractor(str(registry_path), str(ontology_dir) if ontology_dir else None)
+
+
 @lru_cache(maxsize=4)
-def _extractor(registry_path: str, ontology_dir: str | None) -> Any:
+def _cached_extractor(registry_path: str, ontology_dir: str | None) -> Extractor:
     from kg.extract import Extractor, topic_lexicon
     from kg.ontology import load_ontology
     from kg.registry import load_registry
@@ -63,7 +72,7 @@ def extract_file(
     warnings = []
     if not text.strip():
         warnings.append(f"{path}: the article is empty; the draft has no facts")
-    extractor = _extractor(str(registry_path), str(ontology_dir) if ontology_dir else None)
+    extractor = extractor_for(registry_path, ontology_dir)
     draft = extractor.extract(text, article_id or path.stem, published=published)
     if text.strip() and not looks_english(text):
         warnings.append(f"{path}: the text does not look like English; the draft may be empty or poor")
@@ -140,22 +149,14 @@ def to_yaml(draft: Annotation, source: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_json(draft: Annotation, registry: Any = None) -> str:
-    """The draft as the documented JSON shape."""
+def to_json(draft: Annotation, registry: Registry) -> str:
+    """The draft as the documented JSON shape; registry actors take type, label and QID from ``registry``."""
 
-    def entity_type(ent: Any) -> str:
-        if ent.registry and registry is not None:
-            return str(registry.actors[ent.registry].type)
-        return str(ent.type or "")
-
-    def wikidata(ent: Any) -> str | None:
-        if ent.registry and registry is not None:
-            return registry.actors[ent.registry].wikidata  # type: ignore[no-any-return]
-        return None
-
-    sentence_of = {}
-    for index, (a, b) in enumerate(draft.sentences):
-        sentence_of[(a, b)] = index
+    def described(ent: Entity) -> dict[str, str | None]:
+        if ent.registry:
+            actor = registry.actors[ent.registry]
+            return {"label": actor.label, "type": actor.type, "wikidata": actor.wikidata}
+        return {"label": ent.label or ent.id, "type": ent.type or "", "wikidata": None}
 
     def sentence_index(span: Span) -> int | None:
         for index, (a, b) in enumerate(draft.sentences):
@@ -169,10 +170,7 @@ def to_json(draft: Annotation, registry: Any = None) -> str:
         "entities": [
             {
                 "id": e.id,
-                "label": (registry.actors[e.registry].label if e.registry and registry is not None else e.label)
-                or e.id,
-                "type": entity_type(e),
-                "wikidata": wikidata(e),
+                **described(e),
                 "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in e.mentions],
             }
             for e in draft.entities
@@ -229,7 +227,7 @@ def add_article(
     return [target, draft_path]
 
 
-def evaluate_dir(gold_dir: Path, registry_path: Path) -> Any:
+def evaluate_dir(gold_dir: Path, registry_path: Path) -> Score:
     """Run the extractor on every gold article of ``gold_dir`` and score it."""
     from kg.annotation import load_annotation
     from kg.errors import MissingInput

@@ -17,7 +17,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.annotation import sha256_text
 from kg.model import Annotation, ArticleMeta, Entity, Registry, Relation, Span
@@ -218,27 +218,11 @@ class _Entity:
     mentions: set[tuple[int, int]] = field(default_factory=set)
 
 
-@dataclass
-class _Relation:
-    subject: str
-    predicate: str
-    object: str
-    evidence: tuple[int, int]
-    confidence: float
-    object_is_literal: bool = False
-    datatype: str | None = None
-    stated_by: str | None = None
-    stated_in: str | None = None
-    modality: str | None = None
-    status: str | None = None
-    role: str | None = None
-
-
 class _Draft:
     def __init__(self, text: str) -> None:
         self.text = text
         self.entities: dict[str, _Entity] = {}
-        self.relations: dict[tuple[str, str, str], _Relation] = {}
+        self.relations: dict[tuple[str, str, str], Relation] = {}
 
     def entity(self, eid: str, **attrs: str | None) -> _Entity:
         if eid not in self.entities:
@@ -257,8 +241,15 @@ class _Draft:
         if subject == obj:
             return
         key = (subject, predicate, obj)
-        if key not in self.relations or self.relations[key].confidence < confidence:
-            self.relations[key] = _Relation(subject, predicate, obj, evidence, confidence, **kw)  # type: ignore[arg-type]
+        if key not in self.relations or (self.relations[key].confidence or 0.0) < confidence:
+            span = Span(evidence[0], evidence[1], self.text[evidence[0] : evidence[1]])
+            self.relations[key] = Relation(subject, predicate, obj, (span,), confidence=confidence, **kw)  # type: ignore[arg-type]
+
+    def post_of(self, who: str) -> str | None:
+        """The post a person was found to hold, if any."""
+        return next(
+            (r.object for r in self.relations.values() if r.subject == who and r.predicate == "holdsPost"), None
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,7 +362,7 @@ class Extractor:
         clock.lap("meeting")
         self._claims(draft, sentences, actor_hits, persons, meeting)
         clock.lap("claims")
-        self._agreements(draft, sentences, actor_hits, persons, meeting, places, published)
+        self._agreements(draft, sentences, actor_hits, persons, meeting, published)
         self._commitments(draft, sentences, actor_hits, meeting)
         clock.lap("agreements")
         self._cooperation(draft, sentences, actor_hits)
@@ -496,7 +487,7 @@ class Extractor:
         prefix = text[window_start:name_start]
         m = re.search(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", prefix, re.I)
         if not m:
-            return self._counterpart(draft, sentence, prefix, window_start, hits)
+            return self._counterpart(draft, sentence, prefix, window_start)
         post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
         slug_label = POSTS[m.group("post").lower()]
         actor: str | None = None
@@ -558,7 +549,7 @@ class Extractor:
         return actor, slug_label[0], label, (title_start, title_end)
 
     def _counterpart(
-        self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int, hits: list[NameHit]
+        self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         """ "his French counterpart, NAME": the post of the person named before, for another state."""
         m = re.search(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$", prefix)
@@ -567,7 +558,7 @@ class Extractor:
         actor = self.gazetteer.demonyms[m.group("dem")]
         start = window_start + m.start()
         earlier = [
-            r for r in draft.relations.values() if r.predicate == "holdsPost" and r.evidence[0] >= sentence.start
+            r for r in draft.relations.values() if r.predicate == "holdsPost" and r.evidence[0].start >= sentence.start
         ]
         if not earlier:
             return None
@@ -667,14 +658,7 @@ class Extractor:
             for pid, actor_id in persons.items():
                 for ms, me in draft.entities[pid].mentions:
                     if s.start <= ms < s.end and not self._negated(s, ms, me):
-                        role = next(
-                            (
-                                r.object
-                                for r in draft.relations.values()
-                                if r.subject == pid and r.predicate == "holdsPost"
-                            ),
-                            None,
-                        )
+                        role = draft.post_of(pid)
                         draft.relate(pid, "participatedIn", mid, (s.start, s.end), 0.7, role=role)
                         draft.relate(actor_id, "participatedIn", mid, (s.start, s.end), 0.6)
         for index, s in enumerate(sentences):
@@ -711,21 +695,12 @@ class Extractor:
                     if not candidates:
                         before = [h for h in self._hits_in(hits, s.start, m.start()) if m.start() - h.end < 25]
                         candidates = [(h.actor, h.start, h.end) for h in before[-1:]]
-                for who, a, b in candidates:
-                    evidence = (min(a, m.start(), s.start), max(b, m.end()))
-                    draft.relate(who, predicate, mid, evidence, 0.75)
+                for who, _a, b in candidates:
+                    evidence = (s.start, max(b, m.end()))
+                    role = draft.post_of(who) if predicate == "hosted" else None
+                    draft.relate(who, predicate, mid, evidence, 0.75, role=role)
                     if predicate == "hosted":
-                        role = next(
-                            (
-                                r.object
-                                for r in draft.relations.values()
-                                if r.subject == who and r.predicate == "holdsPost"
-                            ),
-                            None,
-                        )
                         draft.relate(who, "participatedIn", mid, evidence, 0.7, role=role)
-                        if role:
-                            draft.relations[(who, "hosted", mid)].role = role
 
     def _meeting_place_and_date(
         self, draft: _Draft, s: _Sentence, mid: str, places: dict[str, tuple[int, int]], published: str | None
@@ -985,7 +960,6 @@ class Extractor:
         hits: list[NameHit],
         persons: dict[str, str],
         meeting: str | None,
-        places: dict[str, tuple[int, int]],
         published: str | None,
     ) -> None:
         text = draft.text
@@ -1185,7 +1159,9 @@ class Extractor:
                     del draft.relations[key]
                 ent.mentions.clear()
                 continue
-            modalities = sorted((r for r in mine if r.predicate == "modality"), key=lambda r: (-r.confidence, r.object))
+            modalities = sorted(
+                (r for r in mine if r.predicate == "modality"), key=lambda r: (-(r.confidence or 0.0), r.object)
+            )
             for extra in modalities[1:]:
                 del draft.relations[(eid, "modality", extra.object)]
             if not any(r.predicate == "description" for r in mine) and ent.mentions:
@@ -1219,21 +1195,13 @@ class Extractor:
                 continue
             if not r.object_is_literal and not r.object.startswith(("topic:", "modality:")) and r.object not in known:
                 continue
-            a, b = r.evidence
             relations.append(
-                Relation(
-                    r.subject,
-                    r.predicate,
-                    r.object,
-                    (Span(a, b, text[a:b]),),
-                    object_is_literal=r.object_is_literal,
-                    datatype=r.datatype,
+                replace(
+                    r,
                     stated_by=r.stated_by if r.stated_by in known else None,
                     stated_in=r.stated_in if r.stated_in in known else None,
-                    modality=r.modality,
-                    status=r.status,
                     role=r.role if r.role in known else None,
-                    confidence=round(r.confidence, 2),
+                    confidence=round(r.confidence or 0.0, 2),
                 )
             )
         first_line = text[spans[0][0] : spans[0][1]] if spans else ""

@@ -67,7 +67,7 @@ class _Describer:
         return attrs
 
 
-def build_network(dataset: Dataset) -> nx.MultiDiGraph:
+def build_network(dataset: Dataset, describe: _Describer | None = None) -> nx.MultiDiGraph:
     """The network of the article facts in ``dataset``, plus registry membership among its nodes.
 
     Node attributes: ``label``, ``type`` (kg class local name), ``iri``, ``wikidata``, ``iso3166``,
@@ -77,7 +77,7 @@ def build_network(dataset: Dataset) -> nx.MultiDiGraph:
     """
     background = dataset.graph(BACKGROUND_GRAPH)
     article_prefix = str(GRAPH["article/"])
-    describe = _Describer(dataset)
+    describe = describe or _Describer(dataset)
     labels, types = describe.labels, describe.types
     net = nx.MultiDiGraph()
 
@@ -174,8 +174,8 @@ def network_from_triples(
     evidence comes with it. Triples with a literal object and ``rdf:type`` only bring in their
     subject as a node, so a query can select nodes without edges.
     """
-    full = build_network(dataset) if full is None else full
     describe = _Describer(dataset)
+    full = build_network(dataset, describe) if full is None else full
     net = nx.MultiDiGraph()
 
     def add_node(node: Node) -> str:

@@ -167,6 +167,12 @@ def _worker(graph_file: str, text: str, conn: Any) -> None:
         conn.close()
 
 
+def require_built(graph_file: Path) -> None:
+    """Raise MissingInput unless ``graph_file`` (the TriG ``kg build`` writes) exists."""
+    if not graph_file.is_file():
+        raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
+
+
 def run_query(
     text: str, graph_file: Path, where: str = "query", timeout: float = DEFAULT_TIMEOUT
 ) -> tuple[str, Any, Any]:
@@ -175,8 +181,7 @@ def run_query(
     Returns ("select", column names, rows), ("ask", ["ask"], [["true"|"false"]]) or ("graph", turtle, None).
     """
     check_query(text, where)
-    if not graph_file.is_file():
-        raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
+    require_built(graph_file)
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_worker, args=(str(graph_file), text, child), daemon=True)

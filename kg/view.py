@@ -14,7 +14,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from kg.errors import FileFormatError, MissingInput, QueryRejected, UnknownEntity
+from kg.errors import FileFormatError, QueryRejected, UnknownEntity
 from kg.namespaces import PREFIXES
 from kg.network import build_network, network_from_triples
 from kg.ontology import to_rdflib
@@ -29,8 +29,9 @@ def load_built(graph_file: Path) -> Dataset:
     Raises:
         MissingInput: no such file. FileFormatError: not valid TriG.
     """
-    if not graph_file.is_file():
-        raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
+    from kg.query import require_built
+
+    require_built(graph_file)
     dataset = Dataset()
     for prefix, ns in PREFIXES.items():
         dataset.bind(prefix, ns)

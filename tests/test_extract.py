@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kg.annotation import load_annotation
 from kg.cli import main
-from kg.draft import _extractor, evaluate_dir, to_yaml
+from kg.draft import evaluate_dir, extractor_for, to_yaml
 from kg.model import Annotation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ def run(*args: str) -> Result:
 
 
 def draft_of(text: str, published: str | None = None) -> Annotation:
-    return _extractor(str(ROOT / "data" / "registry.yaml"), None).extract(text, "t", published=published)  # type: ignore[no-any-return]
+    return extractor_for(ROOT / "data" / "registry.yaml").extract(text, "t", published=published)
 
 
 def facts(draft: Annotation) -> set[tuple[str, str, str]]:
@@ -238,7 +238,7 @@ def test_dev_set_drafts_build_and_assert_no_forbidden_fact(tmp_path: Path) -> No
     assert len(golds) >= 10
     for path in golds:
         gold = load_annotation(path, dev)
-        draft = _extractor(str(ROOT / "data" / "registry.yaml"), None).extract(
+        draft = extractor_for(ROOT / "data" / "registry.yaml").extract(
             gold.text, gold.article.id, published=gold.article.published
         )
         (data / "annotations" / path.name).write_text(to_yaml(draft), encoding="utf-8")
