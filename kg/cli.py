@@ -305,9 +305,16 @@ def _check_date(value: str | None) -> str | None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--date", "published", help="The article's date, YYYY-MM-DD (anchors 'on Sunday', 'last week').")
+@click.option("--date", "published", help="The article's date, YYYY-MM-DD (anchors weekdays such as 'on Sunday').")
 @click.option("--id", "article_id", help="Article id  [default: the file name without .txt]")
-@click.option("--format", "fmt", type=click.Choice(("yaml", "json")), default="yaml", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("yaml", "json")),
+    default="yaml",
+    show_default=True,
+    help="Annotation YAML to review, or the JSON shape of the README.",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the draft here  [default: stdout]")
 @data_option
 @reports_errors
@@ -370,6 +377,7 @@ def add(article: Path, title: str, published: str, source: str, article_id: str 
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("data/registry.yaml"),
     show_default=True,
+    help="The actor registry the extractor links to.",
 )
 @click.option(
     "--errors",
