@@ -9,16 +9,19 @@ and ``graph/article/<id>`` per article: its facts, and for every fact a ``kg:Ass
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
+from kg import resources
 from kg.annotation import load_annotation
-from kg.errors import DuplicateId, MissingInput, SchemaError, SpanMismatch, UnknownEntity
+from kg.errors import DuplicateId, KgError, MissingInput, SchemaError, SpanMismatch, UnknownEntity
 from kg.model import Annotation, Registry, Span
 from kg.namespaces import (
     BACKGROUND_GRAPH,
@@ -34,6 +37,8 @@ from kg.namespaces import (
 )
 from kg.ontology import Ontology, load_ontology
 from kg.registry import load_registry
+
+Triple = tuple[Node, Node, Node]
 
 REGISTRY_FILE = "registry.yaml"
 ANNOTATIONS_DIR = "annotations"
@@ -125,30 +130,12 @@ def build_graph(data_dir: Path | str = "data", ontology_dir: Path | None = None)
         InputError subclasses: a file is wrong (the message names file and place).
     """
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise MissingInput(
-            f"data folder {data_dir} does not exist", str(data_dir), "pass --data DIR or run in the project folder"
-        )
-    ontology = load_ontology(ontology_dir)
-    registry_path = data_dir / REGISTRY_FILE
-    if not registry_path.is_file():
-        raise MissingInput("the actor registry is missing", str(registry_path), "restore data/registry.yaml")
-    registry = load_registry(registry_path)
-    annotations_dir = data_dir / ANNOTATIONS_DIR
-    if not annotations_dir.is_dir():
-        raise MissingInput("the annotations folder is missing", str(annotations_dir), "create it and add annotations")
+    ontology, registry = load_inputs(data_dir, ontology_dir)
     annotations: list[Annotation] = []
     seen: dict[str, str] = {}
-    for path in sorted(p for p in annotations_dir.iterdir() if p.suffix in ANNOTATION_SUFFIXES):
+    for path in annotation_files(data_dir):
         annotation = load_annotation(path, data_dir)
-        article_id = annotation.article.id
-        if article_id in seen:
-            raise DuplicateId(
-                f"article id `{article_id}` is annotated twice",
-                f"{path} and {seen[article_id]}",
-                "give each article its own id",
-            )
-        seen[article_id] = str(path)
+        check_new_id(annotation.article.id, str(path), seen)
         annotations.append(annotation)
 
     ds = new_dataset()
@@ -157,8 +144,48 @@ def build_graph(data_dir: Path | str = "data", ontology_dir: Path | None = None)
     _add(ds.graph(REGISTRY_GRAPH), registry_graph)
     _add(ds.graph(BACKGROUND_GRAPH), background)
     for annotation in annotations:
-        _add(ds.graph(article_graph(annotation.article.id)), compile_annotation(annotation, registry, ontology))
+        _add(ds.graph(article_graph(annotation.article.id)), compile_triples(annotation, registry, ontology))
     return BuildResult(ds, ontology, registry, annotations)
+
+
+def load_inputs(data_dir: Path, ontology_dir: Path | None = None) -> tuple[Ontology, Registry]:
+    """The ontology and the registry of a data folder, checked.
+
+    Raises:
+        MissingInput: the data folder or the registry is absent. InputError: a file is wrong.
+    """
+    if not data_dir.is_dir():
+        raise MissingInput(
+            f"data folder {data_dir} does not exist", str(data_dir), "pass --data DIR or run in the project folder"
+        )
+    ontology = load_ontology(ontology_dir)
+    registry_path = data_dir / REGISTRY_FILE
+    if not registry_path.is_file():
+        raise MissingInput("the actor registry is missing", str(registry_path), "restore data/registry.yaml")
+    return ontology, load_registry(registry_path)
+
+
+def annotation_files(data_dir: Path) -> list[Path]:
+    """The annotation files of a data folder, sorted.
+
+    Raises:
+        MissingInput: the annotations folder is absent.
+    """
+    annotations_dir = data_dir / ANNOTATIONS_DIR
+    if not annotations_dir.is_dir():
+        raise MissingInput("the annotations folder is missing", str(annotations_dir), "create it and add annotations")
+    return sorted(p for p in annotations_dir.iterdir() if p.suffix in ANNOTATION_SUFFIXES)
+
+
+def check_new_id(article_id: str, where: str, seen: dict[str, str]) -> None:
+    """Record that ``where`` annotates ``article_id``; raise DuplicateId if another file already does."""
+    if article_id in seen:
+        raise DuplicateId(
+            f"article id `{article_id}` is annotated twice",
+            f"{where} and {seen[article_id]}",
+            "give each article its own id",
+        )
+    seen[article_id] = where
 
 
 def _add(target: Graph, source: Iterable[tuple[Node, Node, Node]]) -> None:
@@ -232,11 +259,13 @@ class _Compiler:
         self.ontology = ontology
         self.aid = annotation.article.id
         self.article = article_iri(self.aid)
-        self.g = Graph()
+        # a plain set: an rdflib Graph's indexes cost more than the whole compilation
+        self.g: set[Triple] = set()
+        self.spans: set[URIRef] = set()
         self.entities: dict[str, URIRef] = {}
         self.entity_where: dict[str, str] = {}
 
-    def run(self) -> Graph:
+    def run(self) -> set[Triple]:
         self._article()
         self._entities()
         self._relations()
@@ -267,7 +296,7 @@ class _Compiler:
     def span(self, span: Span) -> URIRef:
         """The span's node (created once), linked to the sentence that contains it."""
         node = ID[f"{self.aid}/span/{span.start}-{span.end}"]
-        if (node, RDF.type, KG.TextSpan) in self.g:
+        if node in self.spans:
             return node
         index = next((i for i, (s, e) in enumerate(self.a.sentences) if s <= span.start and span.end <= e), None)
         if index is None:
@@ -276,6 +305,7 @@ class _Compiler:
                 span.where,
                 "split the evidence into one span per sentence, or fix `sentences`",
             )
+        self.spans.add(node)
         g = self.g
         g.add((node, RDF.type, KG.TextSpan))
         g.add((node, KG.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
@@ -419,10 +449,240 @@ class _Compiler:
                 g.add((node, KG.inRole, value))
 
 
-def compile_annotation(annotation: Annotation, registry: Registry, ontology: Ontology) -> Graph:
-    """The triples of one article's named graph.
+def compile_triples(annotation: Annotation, registry: Registry, ontology: Ontology) -> set[Triple]:
+    """The triples of one article's named graph, as a set.
 
     Raises:
         UnknownEntity, DuplicateId, SchemaError, SpanMismatch: the annotation is inconsistent.
     """
     return _Compiler(annotation, registry, ontology).run()
+
+
+def compile_annotation(annotation: Annotation, registry: Registry, ontology: Ontology) -> Graph:
+    """The triples of one article's named graph, as an rdflib Graph (see ``compile_triples``)."""
+    graph = Graph()
+    _add(graph, compile_triples(annotation, registry, ontology))
+    return graph
+
+
+# --- compiling many annotations for the store: N-Quads per article, in worker processes ---
+
+# below this many files the workers' start-up (imports, ontology, registry) costs more than it saves
+PARALLEL_MIN_FILES = 200
+# results travel back from a worker in chunks of this many articles
+_CHUNK = 25
+
+
+@dataclass(frozen=True)
+class CompiledArticle:
+    """One annotation compiled for the store: its article graph as N-Quads, and the content hashes."""
+
+    index: int  # position of the file in the sorted list of annotation files
+    annotation_file: str  # relative to the data folder, with "/" separators
+    article_id: str
+    annotation_sha256: str
+    text_file: str  # relative to the data folder
+    text_sha256: str
+    nquads: bytes
+    triples: int
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def inputs_digest(data_dir: Path, ontology_dir: Path | None = None) -> str:
+    """A hash of everything besides the annotations that decides what an article graph holds.
+
+    The registry, every ontology and shapes file, and the source of the modules that read and
+    compile annotations: when any of them changes, every article is rebuilt and validated again.
+    """
+    from kg import annotation, ontology, registry, yamlfile
+
+    folder = ontology_dir or resources.ontology_dir()
+    parts = [data_dir / REGISTRY_FILE]
+    parts += [folder / name for name in (*resources.ONTOLOGY_FILES, resources.SHAPES_FILE, resources.EVIDENCE_SHAPES_FILE)]
+    parts += [Path(m.__file__ or "") for m in (annotation, ontology, registry, yamlfile)] + [Path(__file__)]
+    digest = hashlib.sha256()
+    for path in parts:
+        data = path.read_bytes()
+        digest.update(f"{path.name}:{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def to_nquads(triples: Iterable[Triple], graph: URIRef) -> bytes:
+    """The triples as N-Quads in ``graph`` (converted to pyoxigraph terms, serialised natively)."""
+    import pyoxigraph as ox
+
+    from kg.ontology import to_oxigraph
+
+    name = ox.NamedNode(str(graph))
+    iris: dict[Node, ox.NamedNode] = {}
+
+    def term(node: Node) -> Any:
+        if type(node) is URIRef:  # IRIs repeat (predicates, classes, the article): convert each once
+            found = iris.get(node)
+            if found is None:
+                found = iris[node] = ox.NamedNode(str(node))
+            return found
+        return to_oxigraph(node)
+
+    quads = [ox.Quad(term(s), term(p), term(o), name) for s, p, o in triples]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def base_nquads(ontology: Ontology, registry: Registry) -> bytes:
+    """The ontology, registry and registry-background graphs as N-Quads."""
+    names, background = registry_graphs(registry)
+    return (
+        to_nquads(ontology.graph, ONTOLOGY_GRAPH)
+        + to_nquads(names, REGISTRY_GRAPH)
+        + to_nquads(background, BACKGROUND_GRAPH)
+    )
+
+
+def compile_file(index: int, path: Path, data_dir: Path, registry: Registry, ontology: Ontology) -> CompiledArticle:
+    """Read, check and compile one annotation file into its article graph.
+
+    The annotation is hashed before it is read, so an edit made during the build can only make the
+    next build rebuild the article, never keep a stale graph.
+
+    Raises:
+        InputError subclasses: the annotation or its text is wrong.
+    """
+    annotation_sha = file_sha256(path) if path.is_file() else ""
+    annotation = load_annotation(path, data_dir)
+    triples = compile_triples(annotation, registry, ontology)
+    aid = annotation.article.id
+    return CompiledArticle(
+        index=index,
+        annotation_file=path.relative_to(data_dir).as_posix(),
+        article_id=aid,
+        annotation_sha256=annotation_sha,
+        text_file=annotation.article.text_file,
+        # load_annotation checked that the text's hash is the one the annotation records
+        text_sha256=annotation.article.sha256,
+        nquads=to_nquads(triples, article_graph(aid)),
+        triples=len(triples),
+    )
+
+
+def compile_files(
+    files: list[tuple[int, Path]],
+    data_dir: Path,
+    registry: Registry,
+    ontology: Ontology,
+    ontology_dir: Path | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[CompiledArticle]:
+    """Compile annotation files (with their indexes), in worker processes when there are many.
+
+    Results come back in the order of ``files``. On bad input the error raised is the one of the
+    first failing file in that order, as a build in one process would raise it.
+
+    Args:
+        workers: processes to use; default: one per CPU, and none below PARALLEL_MIN_FILES files.
+        progress: called with the number of files done since the last call.
+
+    Raises:
+        InputError subclasses: an annotation is wrong.
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        out = []
+        for index, path in files:
+            out.append(compile_file(index, path, data_dir, registry, ontology))
+            if progress:
+                progress(1)
+        return out
+    return _compile_in_workers(files, data_dir, ontology_dir, min(workers, len(files)), progress)
+
+
+def _compile_in_workers(
+    files: list[tuple[int, Path]],
+    data_dir: Path,
+    ontology_dir: Path | None,
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> list[CompiledArticle]:
+    import multiprocessing
+    from multiprocessing.connection import Connection, wait
+
+    # spawn, not fork: a forked child would inherit the open store and the build's lock files
+    ctx = multiprocessing.get_context("spawn")
+    running: dict[Connection, Any] = {}
+    results: dict[int, CompiledArticle] = {}
+    errors: list[tuple[int, KgError]] = []
+    try:
+        for w in range(workers):
+            parent, child = ctx.Pipe(duplex=False)
+            share = files[w::workers]
+            process = ctx.Process(
+                target=_compile_worker, args=(child, data_dir, ontology_dir, share), daemon=True, name=f"kg-compile-{w}"
+            )
+            process.start()
+            child.close()
+            running[parent] = process
+        while running:
+            for conn in wait(list(running)):
+                assert isinstance(conn, Connection)
+                try:
+                    kind, payload = conn.recv()
+                except EOFError:
+                    process = running.pop(conn)
+                    process.join()
+                    raise RuntimeError(f"a build worker stopped unexpectedly (exit code {process.exitcode})") from None
+                if kind == "compiled":
+                    for item in payload:
+                        results[item.index] = item
+                    if progress:
+                        progress(len(payload))
+                elif kind == "error":
+                    errors.append(payload)
+                elif kind == "crash":
+                    raise RuntimeError(f"a build worker failed:\n{payload}")
+                else:  # "done"
+                    running.pop(conn).join()
+    finally:
+        for conn, process in running.items():
+            process.kill()
+            process.join()
+            conn.close()
+    if errors:
+        raise min(errors, key=lambda e: e[0])[1]
+    return [results[index] for index, _path in files]
+
+
+def _compile_worker(conn: Any, data_dir: Path, ontology_dir: Path | None, files: list[tuple[int, Path]]) -> None:
+    """Worker process: compile its share of the files and send the results back in chunks.
+
+    It stops at its first bad file; if the parent is gone, sending fails and the worker ends.
+    """
+    import traceback
+
+    try:
+        ontology = load_ontology(ontology_dir)
+        registry = load_registry(data_dir / REGISTRY_FILE)
+        chunk: list[CompiledArticle] = []
+        for index, path in files:
+            try:
+                chunk.append(compile_file(index, path, data_dir, registry, ontology))
+            except KgError as exc:
+                conn.send(("compiled", chunk))
+                conn.send(("error", (index, exc)))
+                break
+            if len(chunk) >= _CHUNK:
+                conn.send(("compiled", chunk))
+                chunk = []
+        else:
+            conn.send(("compiled", chunk))
+        conn.send(("done", None))
+    except (BrokenPipeError, EOFError):  # the parent has gone: nothing left to do
+        pass
+    except Exception:
+        conn.send(("crash", traceback.format_exc()))
+    finally:
+        conn.close()

@@ -14,11 +14,13 @@ one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's `
     │   └── MissingInput                  a folder or file kg needs is absent
     ├── ValidationFailed         exit 4   the built graph violates the SHACL shapes
     ├── OutputError              exit 5   an output could not be written (earlier outputs kept)
+    │   └── BuildLocked                   another kg build is writing the same store
     └── QueryError               exit 6   a SPARQL query is wrong, refused or too slow
         ├── QuerySyntaxError              not valid SPARQL (with line and column)
         ├── QueryRejected                 UPDATE, LOAD, SERVICE or FROM <outside IRI>
         ├── UnknownQuery                  no named query or file by that name
-        └── QueryTimeout                  the query ran past its time limit and was stopped
+        ├── QueryTimeout                  the query ran past its time limit and was stopped
+        └── StoreBusy                     a build kept the store locked for the whole time limit
 
 Exit code 2 is click's, for a wrong command line.
 """
@@ -36,6 +38,10 @@ class KgError(Exception):
         self.where = where
         self.remedy = remedy
         super().__init__(self.line())
+
+    def __reduce__(self) -> tuple[type[KgError], tuple[str, str, str]]:
+        # keeps the three parts when an error crosses a process boundary (build workers)
+        return (self.__class__, (self.what, self.where, self.remedy))
 
     def line(self) -> str:
         """The error as one line: what (where) — remedy."""
@@ -86,11 +92,18 @@ class ValidationFailed(KgError):
         super().__init__(what, where, remedy)
         self.report = report
 
+    def __reduce__(self) -> tuple[type[KgError], tuple[str, str, str, str]]:  # type: ignore[override]
+        return (self.__class__, (self.what, self.where, self.remedy, self.report))
+
 
 class OutputError(KgError):
     """An output could not be written; earlier outputs are left as they were."""
 
     exit_code = 5
+
+
+class BuildLocked(OutputError):
+    """Another build holds the store's lock; this one stopped before writing anything."""
 
 
 class QueryError(KgError):
@@ -115,12 +128,16 @@ class QueryTimeout(QueryError):
     """The query ran past its time limit and its worker was stopped."""
 
 
+class StoreBusy(QueryError):
+    """A build held the store for longer than the query's time limit."""
+
+
 EXIT_CODES = {
     0: "success",
     1: "unexpected error inside kg (please report it)",
     2: "wrong command line (unknown option, missing argument)",
     InputError.exit_code: "bad input: a data, annotation, registry or ontology file is wrong",
     ValidationFailed.exit_code: "the built graph violates the SHACL shapes",
-    OutputError.exit_code: "an output could not be written",
+    OutputError.exit_code: "an output could not be written, or another build is writing the same store",
     QueryError.exit_code: "a SPARQL query is not valid, was refused, or ran past its time limit",
 }

@@ -127,6 +127,12 @@ WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REGISTRY_GRAPH = GRAPH["registry"]
 BACKGROUND_GRAPH = GRAPH["registry-background"]
+# the store's own bookkeeping (content hashes per article graph); not data, never exported
+STATE_GRAPH = GRAPH["build-state"]
+BUILD = Namespace(BASE + "build#")
+
+
+ARTICLE_GRAPH_PREFIX = str(GRAPH["article/"])
 
 
 def article_graph(article_id: str) -> URIRef:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg import resources
@@ -37,6 +37,41 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.De
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
+
+
+# pyoxigraph stores every type derived from xsd:integer as xsd:integer ("5"^^xsd:nonNegativeInteger
+# comes back as "5"^^xsd:integer); kg restores the type the ontology gives the property
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGER_SUBTYPES = frozenset(
+    URIRef(_XSD + name)
+    for name in (
+        "nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
+        "unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+)
+_XSD_INTEGER = _XSD + "integer"
+
+
+def integer_ranges(ontology: Ontology) -> dict[str, URIRef]:
+    """Properties whose rdfs:range is a type derived from xsd:integer, with that type."""
+    return {
+        str(prop): URIRef(str(range_))
+        for prop, range_ in ontology.graph.subject_objects(RDFS.range)
+        if range_ in INTEGER_SUBTYPES
+    }
+
+
+def triple_from_oxigraph(quad: ox.Quad | ox.Triple, integer_ranges: dict[str, URIRef]) -> tuple[Node, Node, Node]:
+    """An rdflib triple from a quad or triple read back from a pyoxigraph store.
+
+    Integer literals of the properties in ``integer_ranges`` get back the derived type the store dropped.
+    """
+    obj = quad.object
+    if isinstance(obj, ox.Literal) and obj.datatype.value == _XSD_INTEGER:
+        restored = integer_ranges.get(quad.predicate.value)
+        if restored is not None:
+            return (to_rdflib(quad.subject), URIRef(quad.predicate.value), Literal(obj.value, datatype=restored))
+    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(obj))
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

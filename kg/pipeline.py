@@ -1,35 +1,102 @@
-"""The main job: build, validate, and write the dataset and its views to an output folder."""
+"""The main job: an incremental build into the store, validation, and the files of the output folder.
+
+``run_build`` compares each annotation (and its article text) with the hashes the store recorded,
+compiles only what changed (in worker processes when there are many), validates those graphs,
+commits them to ``<out>/store`` in a crash-safe order (kg.store), and writes kg.trig, kg.ttl and
+kg.html from the store when the graph is small enough for them to be useful.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.build import BuildResult, build_graph
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
+
+from kg.build import (
+    CompiledArticle,
+    annotation_files,
+    base_nquads,
+    check_new_id,
+    compile_files,
+    file_sha256,
+    inputs_digest,
+    load_inputs,
+    new_dataset,
+)
+from kg.errors import OutputError
 from kg.export import serialize_dataset
-from kg.namespaces import BASE
+from kg.namespaces import ARTICLE_GRAPH_PREFIX, BACKGROUND_GRAPH, BASE, ONTOLOGY_GRAPH, REGISTRY_GRAPH
+from kg.ontology import Ontology, integer_ranges, triple_from_oxigraph
 from kg.output import prepare_dir, write_all_atomic
-from kg.validate import validate_dataset
+from kg.store import StoreState, StoreWriter, commit, data_graphs, graph_sizes, read_state, store_dir
 from kg.view import render_view, whole_view
 
 OUTPUTS = {"kg.trig": "trig", "kg.ttl": "turtle"}
 HTML_FILE = "kg.html"
+# above this many triples the files are not written: serialising through rdflib and drawing the
+# whole network would take minutes and give a page no browser can show; the store is the output
+FILES_MAX_TRIPLES = 250_000
+# article graphs listed one by one in the report up to this many
+LISTED_GRAPHS = 10
+
+# a validation step: checks the named graphs of a store holding them and the registry and ontology
+Validator = Callable[[ox.Store, Sequence[str]], None]
+# makes a progress display: (label, total) -> context manager whose value is called with steps done
+ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Callable[[int], None]]]
 
 
 @dataclass
 class BuildReport:
-    """What ``run_build`` produced."""
+    """What ``run_build`` did."""
 
-    result: BuildResult
-    files: dict[str, int] = field(default_factory=dict)  # path -> bytes written
+    store: str
+    articles: list[str] = field(default_factory=list)  # ids of every article in the graph
+    new: int = 0
+    rebuilt: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    inputs_changed: bool = False
     graph_sizes: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)  # path -> bytes written
+    files_skipped: str = ""  # why kg.trig, kg.ttl and kg.html were not written
+    removed_files: list[str] = field(default_factory=list)
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graph_sizes.values())
 
     def summary(self) -> list[str]:
         """Human-readable lines describing the build."""
-        lines = [f"built {len(self.result.annotations)} article(s): {', '.join(self.result.article_ids())}"]
-        lines += [f"  {name[len(BASE) :]}: {size} triples" for name, size in sorted(self.graph_sizes.items())]
+        ids = self.articles
+        shown = ", ".join(ids[:LISTED_GRAPHS]) + (f", … and {len(ids) - LISTED_GRAPHS} more" if len(ids) > 10 else "")
+        lines = [f"built {len(ids)} article(s): {shown}"]
+        counts = [(self.new, "new"), (self.rebuilt, "rebuilt"), (self.unchanged, "unchanged"), (self.removed, "removed")]
+        did = ", ".join(f"{n} {what}" for n, what in counts if n) or "no articles"
+        why = "registry, ontology or compiler changed: " if self.inputs_changed else ""
+        lines.append(f"store {self.store}: {why}{did} ({self.triples} triples)")
+        articles = {g: n for g, n in self.graph_sizes.items() if g.startswith(ARTICLE_GRAPH_PREFIX)}
+        if len(articles) > LISTED_GRAPHS:
+            lines.append(f"  graph/article/…: {len(articles)} graphs, {sum(articles.values())} triples")
+        sizes = sorted(self.graph_sizes.items())
+        lines += [
+            f"  {name[len(BASE) :]}: {size} triples"
+            for name, size in sizes
+            if len(articles) <= LISTED_GRAPHS or name not in articles
+        ]
         lines += [f"wrote {path} ({size} bytes)" for path, size in self.files.items()]
+        lines += [f"removed {path} (out of date)" for path in self.removed_files]
+        if self.files_skipped:
+            lines.append(self.files_skipped)
         return lines
+
+
+@contextlib.contextmanager
+def _quiet(_label: str, _total: int) -> Iterator[Callable[[int], None]]:
+    yield lambda _n: None
 
 
 def run_build(
@@ -37,27 +104,170 @@ def run_build(
     out_dir: Path | str = "out",
     validate: bool = True,
     ontology_dir: Path | None = None,
+    *,
+    workers: int | None = None,
+    validator: Validator | None = None,
+    progress: ProgressFactory | None = None,
+    files: bool | None = None,
 ) -> BuildReport:
-    """Build the dataset from ``data_dir``, validate it, and write kg.trig, kg.ttl and kg.html.
+    """Bring ``<out>/store`` up to date with ``data_dir``, validate what changed, and write the files.
 
-    Everything is computed before anything is written, so a bad input or a SHACL violation leaves
-    earlier outputs untouched; each file is then replaced atomically.
+    Only articles whose annotation or text changed are compiled and validated; graphs of removed
+    articles are dropped; a change to the registry, ontology or shapes rebuilds everything. Bad
+    input or a SHACL violation stops the build before anything is written. The store is then
+    updated in a crash-safe order (kg.store), and kg.trig, kg.ttl and kg.html are written from it
+    atomically, all or none, when the graph has at most FILES_MAX_TRIPLES triples.
+
+    Args:
+        workers: processes compiling annotations (default: one per CPU for large changes).
+        validator: the validation step (default: SHACL with pyshacl, article by article).
+        progress: makes a progress display for the long steps (default: none).
+        files: write kg.trig, kg.ttl and kg.html: True, False, or None for "when small enough".
 
     Raises:
-        InputError subclasses, ValidationFailed, OutputError.
+        InputError subclasses, ValidationFailed, OutputError (BuildLocked: another build runs).
     """
-    result = build_graph(Path(data_dir), ontology_dir)
-    if validate:
-        validate_dataset(result.dataset, result.ontology)
-    contents: dict[str, bytes] = {name: serialize_dataset(result.dataset, fmt) for name, fmt in OUTPUTS.items()}
-    contents[HTML_FILE] = render_view(whole_view(result.dataset), "html")
-    out = Path(out_dir)
-    prepare_dir(out)
-    report = BuildReport(result)
+    data_dir, out = Path(data_dir), Path(out_dir)
+    progress = progress or _quiet
+    path = store_dir(out)
+    writer = StoreWriter(path)
+    try:
+        state = StoreState()
+        if path.is_dir():
+            # lock before any work, so that a second build fails at once
+            state = read_state(writer.open())
+        ontology, registry = load_inputs(data_dir, ontology_dir)
+        inputs = inputs_digest(data_dir, ontology_dir)
+        inputs_changed = state.inputs_sha256 != inputs
+        report = BuildReport(str(path), inputs_changed=inputs_changed and bool(state.article_graphs))
+
+        # which annotation files changed since the store recorded them
+        unchanged: dict[str, str] = {}  # article id -> annotation file
+        todo: list[tuple[int, Path]] = []
+        for index, file in enumerate(annotation_files(data_dir)):
+            rel = file.relative_to(data_dir).as_posix()
+            known = state.articles.get(rel)
+            if (
+                not inputs_changed
+                and known is not None
+                and known.graph in state.article_graphs
+                and _unchanged(file, data_dir / known.text_file, known.annotation_sha256, known.text_sha256)
+            ):
+                unchanged[known.article_id] = rel
+            else:
+                todo.append((index, file))
+        with progress("compiling", len(todo)) as step:
+            compiled = compile_files(todo, data_dir, registry, ontology, ontology_dir, workers, step)
+        seen = {aid: str(data_dir / rel) for aid, rel in unchanged.items()}
+        for item in compiled:
+            check_new_id(item.article_id, str(data_dir / item.annotation_file), seen)
+        base = base_nquads(ontology, registry)
+        if validate and (compiled or inputs_changed):
+            with progress("validating", len(compiled)) as step:
+                _validate(base, compiled, inputs_changed, ontology, validator, step)
+
+        # everything is checked: write
+        prepare_dir(out)
+        write_files = files
+        if writer.store is None:
+            state = read_state(writer.open())
+        store = writer.store
+        assert store is not None
+        ids = set(unchanged) | {c.article_id for c in compiled}
+        current = {ARTICLE_GRAPH_PREFIX + aid for aid in ids}
+        drop = sorted(state.article_graphs - current) if not inputs_changed else []
+        drop += sorted(g for g in state.article_graphs & {ARTICLE_GRAPH_PREFIX + c.article_id for c in compiled})
+        removed = len(state.article_graphs - current)
+        with progress("writing", len(compiled)) as step:
+            commit(store, inputs, base if inputs_changed else None, compiled, drop, step)
+        report.articles = sorted(ids)
+        report.rebuilt = sum(1 for c in compiled if ARTICLE_GRAPH_PREFIX + c.article_id in state.article_graphs)
+        report.new = len(compiled) - report.rebuilt
+        report.unchanged = len(unchanged)
+        report.removed = removed
+        report.graph_sizes = graph_sizes(store)
+        if write_files is None:
+            write_files = report.triples <= FILES_MAX_TRIPLES
+        _write_files(store, out, ontology, write_files, report)
+        return report
+    finally:
+        writer.close()
+
+
+def _unchanged(annotation: Path, text: Path, annotation_sha256: str, text_sha256: str) -> bool:
+    try:
+        return file_sha256(annotation) == annotation_sha256 and file_sha256(text) == text_sha256
+    except OSError:  # the text moved or vanished: rebuilding reports it properly
+        return False
+
+
+def _validate(
+    base: bytes,
+    compiled: list[CompiledArticle],
+    inputs_changed: bool,
+    ontology: Ontology,
+    validator: Validator | None,
+    step: Callable[[int], None],
+) -> None:
+    """Validate the compiled graphs in a scratch in-memory store, before the real store is touched.
+
+    The scratch store holds the shared graphs (ontology, registry) and the compiled articles; the
+    registry itself is validated again only when the shared inputs changed.
+    """
+    from kg.validate import validate_store_graphs
+
+    scratch = ox.Store()
+    scratch.load(base, format=ox.RdfFormat.N_QUADS)
+    for item in compiled:
+        scratch.load(item.nquads, format=ox.RdfFormat.N_QUADS)
+    graphs = [ARTICLE_GRAPH_PREFIX + c.article_id for c in compiled]
+    graphs += [str(REGISTRY_GRAPH)] if inputs_changed else []
+    if validator is not None:
+        validator(scratch, graphs)
+    else:
+        validate_store_graphs(scratch, graphs, ontology)
+    step(len(compiled))
+
+
+def _write_files(store: ox.Store, out: Path, ontology: Ontology, write: bool, report: BuildReport) -> None:
+    targets = [out / name for name in (*OUTPUTS, HTML_FILE)]
+    if not write:
+        for target in targets:
+            if target.is_file():
+                target.unlink()
+                report.removed_files.append(str(target))
+        report.files_skipped = (
+            f"kg.trig, kg.ttl and kg.html not written above {FILES_MAX_TRIPLES} triples: "
+            "query the store with `kg query`, export it with `kg export --store`"
+        )
+        return
+    for target in targets:
+        if target.is_dir():
+            raise OutputError(f"output path {target} is a folder", str(target), "remove the folder or choose another --out")
+    dataset = dataset_from_store(store, ontology)
+    contents: dict[str, bytes] = {name: serialize_dataset(dataset, fmt) for name, fmt in OUTPUTS.items()}
+    contents[HTML_FILE] = render_view(whole_view(dataset), "html")
     write_all_atomic({out / name: data for name, data in contents.items()})
     for name, data in contents.items():
         report.files[str(out / name)] = len(data)
-    for graph in result.dataset.graphs():
-        if len(graph):
-            report.graph_sizes[str(graph.identifier)] = len(graph)
-    return report
+
+
+def dataset_from_store(store: ox.Store, ontology: Ontology) -> Dataset:
+    """The data graphs of a store as an rdflib Dataset, inserted in a stable order.
+
+    The shared graphs come first, then the article graphs by IRI, each graph's triples sorted:
+    the order ``build_graph`` uses, so serialisations are the same bytes. Integer literals get
+    back the type the ontology gives their property (the store keeps only xsd:integer).
+    """
+    ranges = integer_ranges(ontology)
+    dataset = new_dataset()
+    shared = [ONTOLOGY_GRAPH, REGISTRY_GRAPH, BACKGROUND_GRAPH]
+    names = [URIRef(g.value) for g in data_graphs(store)]
+    for name in shared + sorted(n for n in names if n not in shared):
+        graph = dataset.graph(name)
+        triples = [
+            triple_from_oxigraph(q, ranges) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+        ]
+        for triple in sorted(triples):
+            graph.add(triple)
+    return dataset

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
@@ -24,31 +27,65 @@ def validate_dataset(dataset: Dataset, ontology: Ontology) -> None:
         ValidationFailed: with a one-line summary and, in ``report``, one line per violation.
     """
     registry = dataset.graph(REGISTRY_GRAPH)
-    background = dataset.graph(BACKGROUND_GRAPH)
+    _validate_registry(registry, dataset.graph(BACKGROUND_GRAPH), ontology)
+    prefix = str(GRAPH["article/"])
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        name = str(graph.identifier)
+        if name.startswith(prefix):
+            _validate_article(name, graph, registry, ontology)
+
+
+def validate_store_graphs(store: ox.Store, graphs: Sequence[str], ontology: Ontology) -> None:
+    """Validate named graphs of a pyoxigraph store: article graphs, and the registry if named.
+
+    The store holds the registry and ontology graphs besides the graphs to check. This is the
+    build's validation step: it receives only the graphs that changed.
+
+    Raises:
+        ValidationFailed: as validate_dataset.
+    """
+    from kg.ontology import integer_ranges, triple_from_oxigraph
+
+    ranges = integer_ranges(ontology)
+
+    def graph_of(name: URIRef) -> Graph:
+        out = Graph()
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            out.add(triple_from_oxigraph(quad, ranges))
+        return out
+
+    registry = graph_of(REGISTRY_GRAPH)
+    if str(REGISTRY_GRAPH) in graphs:
+        _validate_registry(registry, graph_of(BACKGROUND_GRAPH), ontology)
+    prefix = str(GRAPH["article/"])
+    for name in sorted(graphs):
+        if name.startswith(prefix):
+            _validate_article(name, graph_of(URIRef(name)), registry, ontology)
+
+
+def _validate_registry(registry: Graph, background: Graph, ontology: Ontology) -> None:
     data = Graph()
     for triple in registry:
         data.add(triple)
     for triple in background:
         data.add(triple)
     _check(data, ontology.shapes, ontology, "the registry")
-    prefix = str(GRAPH["article/"])
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        name = str(graph.identifier)
-        if not name.startswith(prefix):
-            continue
-        data = Graph()
-        referenced: set[Node] = set()
-        for s, p, o in graph:
-            data.add((s, p, o))
-            referenced.add(s)
-            if isinstance(o, URIRef) and p != RDF.type:
-                referenced.add(o)
-        for node in referenced:
-            for p, o in registry.predicate_objects(node):
-                data.add((node, p, o))
-        what = f"article {name[len(prefix) :]}"
-        _check(data, ontology.shapes, ontology, what)
-        _check_sparql_constraints(data, ontology.evidence_shapes, what)
+
+
+def _validate_article(name: str, graph: Graph, registry: Graph, ontology: Ontology) -> None:
+    data = Graph()
+    referenced: set[Node] = set()
+    for s, p, o in graph:
+        data.add((s, p, o))
+        referenced.add(s)
+        if isinstance(o, URIRef) and p != RDF.type:
+            referenced.add(o)
+    for node in referenced:
+        for p, o in registry.predicate_objects(node):
+            data.add((node, p, o))
+    what = f"article {name[len(str(GRAPH['article/'])) :]}"
+    _check(data, ontology.shapes, ontology, what)
+    _check_sparql_constraints(data, ontology.evidence_shapes, what)
 
 
 def _check(data: Graph, shapes: Graph, ontology: Ontology, what: str) -> None:

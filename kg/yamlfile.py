@@ -41,6 +41,22 @@ def read_text(path: Path, what: str) -> str:
     return text
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of a YAML text, composed by libyaml when PyYAML has it.
+
+    libyaml composes about ten times faster and gives the same nodes, tags, marks and aliases (the
+    checks below work on nodes either way), but words its syntax errors differently; on an error
+    the pure-Python composer runs again so that messages stay the same with or without libyaml.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)  # type: ignore[no-any-return]
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 class YamlDoc:
     """A parsed YAML file whose nodes are read with position-aware, type-checked accessors."""
 
@@ -49,7 +65,7 @@ class YamlDoc:
         self.what = what
         text = read_text(path, what)
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = _compose(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -1,0 +1,307 @@
+"""The on-disk store of a build: a pyoxigraph (RocksDB) database at ``<out>/store/``.
+
+One named graph per article (``graph/article/<id>``), the ontology, registry and registry
+background in their own graphs, and ``graph/build-state``: for every article graph, the files it
+was compiled from and their SHA-256, plus a hash of the inputs shared by all articles (registry,
+ontology, shapes, compiler). A build compares those hashes with the files to rebuild only what
+changed.
+
+Crash safety comes from the order of writes, each of which is atomic on its own:
+
+1. the hashes of the articles about to change are deleted (and the inputs hash, if it changed);
+2. their graphs, and those of removed articles, are dropped;
+3. each batch of new article graphs is loaded together with its hashes, in one atomic write;
+4. the inputs hash is written last.
+
+A build killed at any moment therefore leaves every article either complete with its hash, or
+without a hash (rebuilt next time); no hash ever describes a graph it was not written with.
+
+Two lock files live beside the database: ``build.lock`` is held by the one running build (a second
+build fails at once), ``read.lock`` is shared by readers (``kg query``) and taken exclusively by a
+build while it has the store open, because RocksDB allows a reader beside a writer only at the
+reader's risk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from kg.build import CompiledArticle
+from kg.errors import BuildLocked, OutputError, StoreBusy
+from kg.namespaces import ARTICLE_GRAPH_PREFIX, BUILD, STATE_GRAPH
+
+STORE_DIR = "store"
+BUILD_LOCK = "build.lock"
+READ_LOCK = "read.lock"
+# article graphs are loaded in atomic batches below pyoxigraph's bulk-load batch (one million quads)
+BATCH_QUADS = 200_000
+# a write smaller than this goes through a transaction; bigger ones are bulk-loaded (SST files)
+BULK_MIN_QUADS = 20_000
+# how long a build waits for running queries to release the store
+READERS_WAIT = 60.0
+
+_STATE = ox.NamedNode(str(STATE_GRAPH))
+_INPUTS = ox.NamedNode(str(BUILD.inputsHash))
+_ANNOTATION = ox.NamedNode(str(BUILD.annotationFile))
+_ANNOTATION_SHA = ox.NamedNode(str(BUILD.annotationSha256))
+_TEXT = ox.NamedNode(str(BUILD.textFile))
+_TEXT_SHA = ox.NamedNode(str(BUILD.textSha256))
+
+
+def store_dir(out_dir: Path | str) -> Path:
+    """Where the store of an output folder lives: ``<out>/store``."""
+    return Path(out_dir) / STORE_DIR
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What an article graph was compiled from."""
+
+    graph: str
+    annotation_file: str
+    annotation_sha256: str
+    text_file: str
+    text_sha256: str
+
+    @property
+    def article_id(self) -> str:
+        return self.graph[len(ARTICLE_GRAPH_PREFIX) :]
+
+
+@dataclass
+class StoreState:
+    """The build state recorded in a store, and the article graphs it holds."""
+
+    inputs_sha256: str | None = None
+    articles: dict[str, ArticleState] = field(default_factory=dict)  # by annotation file
+    article_graphs: set[str] = field(default_factory=set)
+
+
+def _lock(path: Path, mode: int, wait: float) -> IO[bytes] | None:
+    """Take a flock on ``path`` (created if missing), retrying for ``wait`` seconds; None if it stays taken."""
+    handle = path.open("a+b")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle.fileno(), mode | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                return None
+            time.sleep(0.05)
+
+
+class StoreWriter:
+    """The store opened for writing by one build, with both locks held until ``close``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._locks: list[IO[bytes]] = []
+        self.store: ox.Store | None = None
+
+    def open(self) -> ox.Store:
+        """Lock the store (creating its folder if needed) and open it.
+
+        Raises:
+            BuildLocked: another build holds it. OutputError: it cannot be created or opened.
+        """
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            build = _lock(self.path / BUILD_LOCK, fcntl.LOCK_EX, 0.0)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create the store {self.path}: {exc.strerror or exc}", str(self.path), "choose a writable --out"
+            ) from None
+        if build is None:
+            raise BuildLocked(
+                f"another kg build is writing the store {self.path}",
+                str(self.path / BUILD_LOCK),
+                "wait for it to finish, or build into another folder with --out",
+            )
+        self._locks.append(build)
+        readers = _lock(self.path / READ_LOCK, fcntl.LOCK_EX, READERS_WAIT)
+        if readers is None:
+            self.close()
+            raise BuildLocked(
+                f"queries kept the store {self.path} busy for {READERS_WAIT:g} s",
+                str(self.path / READ_LOCK),
+                "stop the running `kg query` commands and build again",
+            )
+        self._locks.append(readers)
+        try:
+            self.store = ox.Store(str(self.path))
+        except OSError as exc:
+            self.close()
+            raise OutputError(
+                f"cannot open the store {self.path}: {exc}", str(self.path), "remove the folder to rebuild from scratch"
+            ) from None
+        return self.store
+
+    def close(self) -> None:
+        """Flush and close the store, then release the locks."""
+        if self.store is not None:
+            self.store.flush()
+            # pyoxigraph closes the database when the last reference goes
+            self.store = None
+        for handle in reversed(self._locks):
+            handle.close()
+        self._locks = []
+
+
+@contextlib.contextmanager
+def reading(path: Path, wait: float) -> Iterator[None]:
+    """Hold the store's read lock (shared with other readers) while the block runs.
+
+    Raises:
+        StoreBusy: a build kept the store locked for ``wait`` seconds.
+    """
+    handle = _lock(path / READ_LOCK, fcntl.LOCK_SH, wait)
+    if handle is None:
+        raise StoreBusy(
+            f"a kg build kept the store {path} locked for {wait:g} s",
+            str(path),
+            "wait for the build to finish, or raise --timeout",
+        )
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+def read_state(store: ox.Store) -> StoreState:
+    """The build state recorded in the store."""
+    state = StoreState()
+    fields: dict[str, dict[str, str]] = {}
+    for quad in store.quads_for_pattern(None, None, None, _STATE):
+        subject, predicate, value = quad.subject.value, quad.predicate, quad.object.value
+        if predicate == _INPUTS:
+            state.inputs_sha256 = value
+        else:
+            fields.setdefault(subject, {})[predicate.value] = value
+    for graph, values in fields.items():
+        try:
+            article = ArticleState(
+                graph,
+                values[_ANNOTATION.value],
+                values[_ANNOTATION_SHA.value],
+                values[_TEXT.value],
+                values[_TEXT_SHA.value],
+            )
+        except KeyError:  # incomplete: treated as missing, so the article is rebuilt
+            continue
+        state.articles[article.annotation_file] = article
+    state.article_graphs = {
+        g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(ARTICLE_GRAPH_PREFIX)
+    }
+    return state
+
+
+def _state_quads(item: CompiledArticle) -> list[ox.Quad]:
+    graph = ox.NamedNode(ARTICLE_GRAPH_PREFIX + item.article_id)
+    return [
+        ox.Quad(graph, _ANNOTATION, ox.Literal(item.annotation_file), _STATE),
+        ox.Quad(graph, _ANNOTATION_SHA, ox.Literal(item.annotation_sha256), _STATE),
+        ox.Quad(graph, _TEXT, ox.Literal(item.text_file), _STATE),
+        ox.Quad(graph, _TEXT_SHA, ox.Literal(item.text_sha256), _STATE),
+    ]
+
+
+def _write(store: ox.Store, nquads: bytes, quads: int) -> None:
+    # both are all-or-nothing: a transaction, or one ingestion of SST files (a bulk load below
+    # pyoxigraph's batch size of one million quads is ingested at once)
+    if quads >= BULK_MIN_QUADS:
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.load(nquads, format=ox.RdfFormat.N_QUADS)
+
+
+def commit(
+    store: ox.Store,
+    inputs_sha256: str,
+    base: bytes | None,
+    compiled: list[CompiledArticle],
+    drop: list[str],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Apply a build to the store in the crash-safe order described in the module docstring.
+
+    Args:
+        base: the ontology and registry graphs as N-Quads when the shared inputs changed: the
+            store is then emptied first and every article must be in ``compiled``. None otherwise.
+        compiled: the articles to write.
+        drop: article graph IRIs to remove first: changed and removed articles.
+        progress: called with the number of articles written since the last call.
+    """
+    if base is not None:
+        # nothing in the store is valid any more: start from empty (one atomic operation)
+        store.clear()
+        _write(store, base, 0)
+    elif drop:
+        # hashes first, then graphs: a crash in between leaves graphs without hashes (rebuilt)
+        graphs = [ox.NamedNode(g) for g in drop]
+        values = " ".join(str(g) for g in graphs)
+        store.update(
+            f"DELETE {{ GRAPH {_STATE} {{ ?g ?p ?o }} }} "
+            f"WHERE {{ VALUES ?g {{ {values} }} GRAPH {_STATE} {{ ?g ?p ?o }} }}"
+        )
+        for graph in graphs:
+            store.remove_graph(graph)
+    batch: list[bytes] = []
+    quads = 0
+    done = 0
+    for item in compiled:
+        state = ox.serialize(_state_quads(item), format=ox.RdfFormat.N_QUADS) or b""
+        batch += [item.nquads, state]
+        quads += item.triples + 4
+        done += 1
+        if quads >= BATCH_QUADS:
+            _write(store, b"".join(batch), quads)
+            if progress:
+                progress(done)
+            batch, quads, done = [], 0, 0
+    if batch:
+        _write(store, b"".join(batch), quads)
+        if progress:
+            progress(done)
+    store.update(
+        f"DELETE WHERE {{ GRAPH {_STATE} {{ {_STATE} {_INPUTS} ?h }} }};"
+        f'INSERT DATA {{ GRAPH {_STATE} {{ {_STATE} {_INPUTS} "{inputs_sha256}" }} }}'
+    )
+    store.flush()
+
+
+def graph_sizes(store: ox.Store) -> dict[str, int]:
+    """Triples per named graph, without the build state."""
+    result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(result, ox.QuerySolutions)
+    sizes = {row["g"].value: int(row["n"].value) for row in result}  # type: ignore[union-attr]
+    sizes.pop(STATE_GRAPH, None)
+    sizes.pop(str(STATE_GRAPH), None)
+    return sizes
+
+
+def data_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The store's named graphs holding data (all but the build state), sorted by IRI."""
+    names = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g != _STATE]
+    return sorted(names, key=lambda g: g.value)
+
+
+def store_size(path: Path) -> int:
+    """Bytes the store takes on disk."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """Open a built store for reading (hold ``reading(path)`` meanwhile)."""
+    return ox.Store.read_only(str(path))
+
