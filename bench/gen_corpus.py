@@ -34,6 +34,7 @@ FREQUENT = (
     "italy", "tunisia", "libya", "france", "spain", "germany", "malta", "greece", "morocco", "algeria",
     "egypt", "turkey", "niger", "mauritania", "senegal", "nigeria", "mali", "chad", "sudan", "netherlands",
 )  # fmt: skip
+AGENCIES = ("afripol", "europol", "frontex", "euaa", "iom", "unhcr")
 TOPICS = (
     ("irregular-migration", "irregular migration"),
     ("smuggling", "migrant smuggling"),
@@ -81,10 +82,10 @@ LAST = (
 )  # fmt: skip
 
 
-def _registry_states(registry_path: Path) -> list[tuple[str, str]]:
-    """(id, label) of the registry's states, in file order."""
+def _registry_actors(registry_path: Path) -> list[tuple[str, str, str]]:
+    """(id, label, type) of the registry's actors, in file order."""
     doc = yaml.load(registry_path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    return [(a["id"], a["label"]) for a in doc["actors"] if a["type"] == "State"]
+    return [(a["id"], a["label"], a["type"]) for a in doc["actors"]]
 
 
 def _slug(text: str) -> str:
@@ -169,12 +170,14 @@ class CorpusGenerator:
 
     def __init__(self, registry_path: Path = ROOT / "data" / "registry.yaml", seed: int = 1) -> None:
         self.seed = seed
-        states = _registry_states(registry_path)
+        actors = _registry_actors(registry_path)
+        states = [(a, label) for a, label, kind in actors if kind == "State"]
         self.labels = dict(states)
+        self.agencies = {a: label for a, label, _kind in actors if a in AGENCIES}
         frequent = [s for s in FREQUENT if s in self.labels]
         self.states = frequent + [s for s, _ in states if s not in frequent]
         # the frequent states take most of the weight, decreasing; every state keeps some
-        self.weights = [40.0 / (1 + i) for i in range(len(frequent))] + [0.4] * (len(self.states) - len(frequent))
+        self.weights = [12.0 / (1 + i) for i in range(len(frequent))] + [1.0] * (len(self.states) - len(frequent))
         pool = random.Random(seed)
         self.persons = [
             (f"{pool.choice(FIRST)} {pool.choice(LAST)}", pool.choices(self.states, self.weights)[0])
@@ -215,7 +218,7 @@ class CorpusGenerator:
         a.relation(meeting, "about", f"topic:{topic_id}", span)
 
         # often one more thing: who convened or hosted it, a pledge, or a quotation
-        kind = rnd.choice(("none", "none", "convened", "hosted", "pledge", "quote"))
+        kind = rnd.choice(("none", "none", "convened", "hosted", "pledge", "quote", "cooperation"))
         name, home = rnd.choice(self.persons)
         person = _slug(name)
         if kind == "convened":
@@ -242,6 +245,7 @@ class CorpusGenerator:
             a.relation(commitment, "description", f"The participants agreed to {pledge}.", span,
                        object_is_literal="true")  # fmt: skip
             a.relation(commitment, "adoptedAt", meeting, span)
+            a.relation(commitment, "about", f"topic:{topic_id}", span)
         elif kind == "quote":
             quote = rnd.choice(QUOTES)
             claim = a.entity("claim", type_name="Claim", label=quote)
@@ -249,6 +253,15 @@ class CorpusGenerator:
             span = a.sentence('"', (claim, quote), '," said ', (person, name), ".")
             a.relation(claim, "statedBy", person, span)
             a.relation(claim, "quotation", quote, span, object_is_literal="true")
+        elif kind == "cooperation":
+            first, second = rnd.sample(AGENCIES, 2)
+            for agency in (first, second):
+                a.entity(agency, registry=agency)
+            span = a.sentence(
+                "They also agreed that ", (first, self.agencies[first]), " and ", (second, self.agencies[second]),
+                " should cooperate more closely.",
+            )  # fmt: skip
+            a.relation(first, "cooperatesWith", second, span, modality='"agreed"', status='"agreed"')
         header = [
             f"# Synthetic annotation for benchmarks (bench/gen_corpus.py, seed {self.seed}, article {index}).",
             'schema: "kg-annotation/1"',

@@ -608,33 +608,42 @@ def _compile_in_workers(
     workers: int,
     progress: Callable[[int], None] | None,
 ) -> list[CompiledArticle]:
-    import multiprocessing
+    # Workers are fresh interpreters (subprocess), not multiprocessing's fork or spawn: a fork would
+    # inherit the open store, its threads and the build's lock files; spawn would re-run the
+    # caller's main script. Each worker reads its arguments pickled on stdin and sends results on a
+    # pipe of its own.
+    import pickle
+    import subprocess
+    import sys
     from multiprocessing.connection import Connection, wait
 
-    # spawn, not fork: a forked child would inherit the open store and the build's lock files
-    ctx = multiprocessing.get_context("spawn")
-    running: dict[Connection, Any] = {}
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    running: dict[Connection, subprocess.Popen[bytes]] = {}
     results: dict[int, CompiledArticle] = {}
     errors: list[tuple[int, KgError]] = []
     try:
         for w in range(workers):
-            parent, child = ctx.Pipe(duplex=False)
-            share = files[w::workers]
-            process = ctx.Process(
-                target=_compile_worker, args=(child, data_dir, ontology_dir, share), daemon=True, name=f"kg-compile-{w}"
+            read_fd, write_fd = os.pipe()
+            process = subprocess.Popen(
+                [sys.executable, "-c", "from kg.build import _compile_worker; _compile_worker()", str(write_fd)],
+                stdin=subprocess.PIPE,
+                pass_fds=(write_fd,),
+                env=env,
             )
-            process.start()
-            child.close()
-            running[parent] = process
+            os.close(write_fd)
+            running[Connection(read_fd, writable=False)] = process
+            assert process.stdin is not None
+            process.stdin.write(pickle.dumps((data_dir, ontology_dir, files[w::workers])))
+            process.stdin.close()
         while running:
             for conn in wait(list(running)):
                 assert isinstance(conn, Connection)
                 try:
                     kind, payload = conn.recv()
                 except EOFError:
-                    process = running.pop(conn)
-                    process.join()
-                    raise RuntimeError(f"a build worker stopped unexpectedly (exit code {process.exitcode})") from None
+                    code = running.pop(conn).wait()
+                    raise RuntimeError(f"a build worker stopped unexpectedly (exit code {code})") from None
                 if kind == "compiled":
                     for item in payload:
                         results[item.index] = item
@@ -645,25 +654,32 @@ def _compile_in_workers(
                 elif kind == "crash":
                     raise RuntimeError(f"a build worker failed:\n{payload}")
                 else:  # "done"
-                    running.pop(conn).join()
+                    running.pop(conn).wait()
+                    conn.close()
     finally:
         for conn, process in running.items():
             process.kill()
-            process.join()
+            process.wait()
             conn.close()
     if errors:
         raise min(errors, key=lambda e: e[0])[1]
     return [results[index] for index, _path in files]
 
 
-def _compile_worker(conn: Any, data_dir: Path, ontology_dir: Path | None, files: list[tuple[int, Path]]) -> None:
-    """Worker process: compile its share of the files and send the results back in chunks.
+def _compile_worker() -> None:
+    """Entry point of a worker process: compile its share of the files, send results in chunks.
 
-    It stops at its first bad file; if the parent is gone, sending fails and the worker ends.
+    It stops at its first bad file. If the parent has gone, sending fails and the worker ends.
     """
+    import pickle
+    import sys
     import traceback
+    from multiprocessing.connection import Connection
 
+    conn = Connection(int(sys.argv[1]), readable=False)
+    os.dup2(2, 1)  # nothing printed by accident can reach the results pipe
     try:
+        data_dir, ontology_dir, files = pickle.load(sys.stdin.buffer)
         ontology = load_ontology(ontology_dir)
         registry = load_registry(data_dir / REGISTRY_FILE)
         chunk: list[CompiledArticle] = []

@@ -23,6 +23,19 @@ BACKGROUND_EDGES = {KG.memberOf, KG.partOf}
 MAX_MENTIONS = 3  # sentences quoted in a node's ``mentions`` attribute
 
 
+def _by_graph(dataset: Dataset, predicate: Node, obj: Node | None = None) -> dict[Node, list[tuple[Node, Node]]]:
+    """(subject, object) pairs of ``predicate`` in each named graph, from one pass over the dataset.
+
+    Asking each graph of an rdflib Dataset for a predicate scans that predicate in every graph, so a
+    loop over graphs costs graphs × triples; this costs the triples once. Order within a graph is
+    the order the graph itself would give.
+    """
+    grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    for s, _p, o, g in dataset.quads((None, predicate, obj, None)):  # type: ignore[arg-type]
+        grouped[getattr(g, "identifier", g)].append((s, o))
+    return grouped
+
+
 def _local(iri: Node) -> str:
     text = str(iri)
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
@@ -39,12 +52,14 @@ class _Describer:
             self.subclass_of[s].add(o)
         self.labels: dict[Node, str] = {}
         self.types: dict[Node, set[Node]] = defaultdict(set)
+        labels, types, pref_labels = (_by_graph(dataset, p) for p in (RDFS.label, RDF.type, SKOS.prefLabel))
         for graph in dataset.graphs():
-            for s, _p, o in graph.triples((None, RDFS.label, None)):
+            name = graph.identifier
+            for s, o in labels.get(name, ()):
                 self.labels.setdefault(s, str(o))
-            for s, o in graph.subject_objects(RDF.type):
+            for s, o in types.get(name, ()):
                 self.types[s].add(o)
-            for s, o in graph.subject_objects(SKOS.prefLabel):
+            for s, o in pref_labels.get(name, ()):
                 self.labels.setdefault(s, str(o))
 
     def label(self, node: Node) -> str:
@@ -94,18 +109,20 @@ def build_network(dataset: Dataset, describe: _Describer | None = None) -> nx.Mu
         return key
 
     edges = []
+    texts, in_sentence, mentions = (_by_graph(dataset, p) for p in (KG.text, KG.inSentence, KG.mentions))
+    assertions = _by_graph(dataset, RDF.type, KG.Assertion)
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         name = str(graph.identifier)
         if not name.startswith(article_prefix):
             continue
         article = name[len(article_prefix) :]
-        sentence_text: dict[Node, str] = {s: str(t) for s, t in graph.subject_objects(KG.text)}
-        span_sentence: dict[Node, Node] = dict(graph.subject_objects(KG.inSentence))
-        for span, node in graph.subject_objects(KG.mentions):
+        sentence_text: dict[Node, str] = {s: str(t) for s, t in texts.get(graph.identifier, ())}
+        span_sentence: dict[Node, Node] = dict(in_sentence.get(graph.identifier, ()))
+        for span, node in mentions.get(graph.identifier, ()):
             sentence = span_sentence.get(span)
             if sentence is not None:
                 mentioned[node].add((article, int(_local(sentence)), sentence_text.get(sentence, "")))
-        for assertion in graph.subjects(RDF.type, KG.Assertion):
+        for assertion, _type in assertions.get(graph.identifier, ()):
             subj = graph.value(assertion, RDF.subject)
             pred = graph.value(assertion, RDF.predicate)
             obj = graph.value(assertion, RDF.object)

@@ -9,6 +9,7 @@ kg.html from the store when the graph is small enough for them to be useful.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ OUTPUTS = {"kg.trig": "trig", "kg.ttl": "turtle"}
 HTML_FILE = "kg.html"
 # above this many triples the files are not written: serialising through rdflib and drawing the
 # whole network would take minutes and give a page no browser can show; the store is the output
-FILES_MAX_TRIPLES = 250_000
+FILES_MAX_TRIPLES = 100_000
 # article graphs listed one by one in the report up to this many
 LISTED_GRAPHS = 10
 
@@ -64,6 +65,7 @@ class BuildReport:
     files: dict[str, int] = field(default_factory=dict)  # path -> bytes written
     files_skipped: str = ""  # why kg.trig, kg.ttl and kg.html were not written
     removed_files: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
 
     @property
     def triples(self) -> int:
@@ -92,6 +94,17 @@ class BuildReport:
         if self.files_skipped:
             lines.append(self.files_skipped)
         return lines
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 @contextlib.contextmanager
@@ -129,6 +142,7 @@ def run_build(
     """
     data_dir, out = Path(data_dir), Path(out_dir)
     progress = progress or _quiet
+    clock = _Clock()
     path = store_dir(out)
     writer = StoreWriter(path)
     try:
@@ -156,8 +170,10 @@ def run_build(
                 unchanged[known.article_id] = rel
             else:
                 todo.append((index, file))
+        clock.lap("scan")
         with progress("compiling", len(todo)) as step:
             compiled = compile_files(todo, data_dir, registry, ontology, ontology_dir, workers, step)
+        clock.lap("compile")
         seen = {aid: str(data_dir / rel) for aid, rel in unchanged.items()}
         for item in compiled:
             check_new_id(item.article_id, str(data_dir / item.annotation_file), seen)
@@ -165,6 +181,7 @@ def run_build(
         if validate and (compiled or inputs_changed):
             with progress("validating", len(compiled)) as step:
                 _validate(base, compiled, inputs_changed, ontology, validator, step)
+        clock.lap("validate")
 
         # everything is checked: write
         prepare_dir(out)
@@ -180,6 +197,7 @@ def run_build(
         removed = len(state.article_graphs - current)
         with progress("writing", len(compiled)) as step:
             commit(store, inputs, base if inputs_changed else None, compiled, drop, step)
+        clock.lap("write")
         report.articles = sorted(ids)
         report.rebuilt = sum(1 for c in compiled if ARTICLE_GRAPH_PREFIX + c.article_id in state.article_graphs)
         report.new = len(compiled) - report.rebuilt
@@ -189,6 +207,8 @@ def run_build(
         if write_files is None:
             write_files = report.triples <= FILES_MAX_TRIPLES
         _write_files(store, out, ontology, write_files, report)
+        clock.lap("files")
+        report.seconds = clock.laps
         return report
     finally:
         writer.close()

@@ -59,7 +59,10 @@ def load_query(ref: str, stdin_text: str | None = None) -> tuple[str, str]:
 
 
 def bind_params(text: str, params: dict[str, str], where: str = "query") -> str:
-    """Replace the default of each ``VALUES ?name { ... }`` block with the given value.
+    """Replace the default of the ``VALUES ?name { ... }`` blocks with the given value.
+
+    A query may repeat a parameter's block (inside each branch of a UNION, or in a subquery, where
+    the engine would not carry an outer binding in): every block of that name gets the value.
 
     A value is taken as: an IRI when written ``<...>`` or starting with http(s)://; a registry actor
     when it is an id such as ``tunisia``; otherwise a plain string.
@@ -87,7 +90,7 @@ def bind_params(text: str, params: dict[str, str], where: str = "query") -> str:
             term = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
         replacement = f"VALUES ?{name} {{ {term} }}"
         # backslashes escaped so that re takes the replacement literally
-        text = pattern.sub(replacement.replace("\\", "\\\\"), text, count=1)
+        text = pattern.sub(replacement.replace("\\", "\\\\"), text)
     return text
 
 

@@ -216,13 +216,17 @@ def _state_quads(item: CompiledArticle) -> list[ox.Quad]:
     ]
 
 
-def _write(store: ox.Store, nquads: bytes, quads: int) -> None:
-    # both are all-or-nothing: a transaction, or one ingestion of SST files (a bulk load below
-    # pyoxigraph's batch size of one million quads is ingested at once)
+def _write(store: ox.Store, nquads: bytes, quads: int) -> bool:
+    """Load N-Quads all-or-nothing; True if they were bulk-loaded.
+
+    Both ways are atomic: a transaction, or one ingestion of SST files (a bulk load below
+    pyoxigraph's batch of one million quads is ingested at once).
+    """
     if quads >= BULK_MIN_QUADS:
         store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-    else:
-        store.load(nquads, format=ox.RdfFormat.N_QUADS)
+        return True
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    return False
 
 
 def commit(
@@ -259,24 +263,29 @@ def commit(
     batch: list[bytes] = []
     quads = 0
     done = 0
+    bulk = False
     for item in compiled:
         state = ox.serialize(_state_quads(item), format=ox.RdfFormat.N_QUADS) or b""
         batch += [item.nquads, state]
         quads += item.triples + 4
         done += 1
         if quads >= BATCH_QUADS:
-            _write(store, b"".join(batch), quads)
+            bulk |= _write(store, b"".join(batch), quads)
             if progress:
                 progress(done)
             batch, quads, done = [], 0, 0
     if batch:
-        _write(store, b"".join(batch), quads)
+        bulk |= _write(store, b"".join(batch), quads)
         if progress:
             progress(done)
     store.update(
         f"DELETE WHERE {{ GRAPH {_STATE} {{ {_STATE} {_INPUTS} ?h }} }};"
         f'INSERT DATA {{ GRAPH {_STATE} {{ {_STATE} {_INPUTS} "{inputs_sha256}" }} }}'
     )
+    if bulk:
+        # each bulk load adds SST files that overlap the others; merging them makes every index
+        # lookup of a query two to three times faster (measured on 10k articles)
+        store.optimize()
     store.flush()
 
 
