@@ -49,7 +49,7 @@ INTEGER_SUBTYPES = frozenset(
         "unsignedLong unsignedInt unsignedShort unsignedByte"
     ).split()
 )
-_XSD_INTEGER = _XSD + "integer"
+XSD_INTEGER = _XSD + "integer"
 
 
 def integer_ranges(ontology: Ontology) -> dict[str, URIRef]:
@@ -67,7 +67,7 @@ def triple_from_oxigraph(quad: ox.Quad | ox.Triple, integer_ranges: dict[str, UR
     Integer literals of the properties in ``integer_ranges`` get back the derived type the store dropped.
     """
     obj = quad.object
-    if isinstance(obj, ox.Literal) and obj.datatype.value == _XSD_INTEGER:
+    if isinstance(obj, ox.Literal) and obj.datatype.value == XSD_INTEGER:
         restored = integer_ranges.get(quad.predicate.value)
         if restored is not None:
             return (to_rdflib(quad.subject), URIRef(quad.predicate.value), Literal(obj.value, datatype=restored))

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
 
 from kg.build import (
     CompiledArticle,
@@ -26,14 +25,13 @@ from kg.build import (
     file_sha256,
     inputs_digest,
     load_inputs,
-    new_dataset,
 )
 from kg.errors import OutputError
 from kg.export import serialize_dataset
-from kg.namespaces import ARTICLE_GRAPH_PREFIX, BACKGROUND_GRAPH, BASE, ONTOLOGY_GRAPH, REGISTRY_GRAPH
-from kg.ontology import Ontology, integer_ranges, triple_from_oxigraph
+from kg.namespaces import ARTICLE_GRAPH_PREFIX, BASE, REGISTRY_GRAPH
+from kg.ontology import Ontology
 from kg.output import prepare_dir, write_all_atomic
-from kg.store import StoreState, StoreWriter, commit, data_graphs, graph_sizes, read_state, store_dir
+from kg.store import StoreState, StoreWriter, commit, dataset_from_store, graph_sizes, read_state, store_dir
 from kg.view import render_view, whole_view
 
 OUTPUTS = {"kg.trig": "trig", "kg.ttl": "turtle"}
@@ -270,24 +268,3 @@ def _write_files(store: ox.Store, out: Path, ontology: Ontology, write: bool, re
     write_all_atomic({out / name: data for name, data in contents.items()})
     for name, data in contents.items():
         report.files[str(out / name)] = len(data)
-
-
-def dataset_from_store(store: ox.Store, ontology: Ontology) -> Dataset:
-    """The data graphs of a store as an rdflib Dataset, inserted in a stable order.
-
-    The shared graphs come first, then the article graphs by IRI, each graph's triples sorted:
-    the order ``build_graph`` uses, so serialisations are the same bytes. Integer literals get
-    back the type the ontology gives their property (the store keeps only xsd:integer).
-    """
-    ranges = integer_ranges(ontology)
-    dataset = new_dataset()
-    shared = [ONTOLOGY_GRAPH, REGISTRY_GRAPH, BACKGROUND_GRAPH]
-    names = [URIRef(g.value) for g in data_graphs(store)]
-    for name in shared + sorted(n for n in names if n not in shared):
-        graph = dataset.graph(name)
-        triples = [
-            triple_from_oxigraph(q, ranges) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
-        ]
-        for triple in sorted(triples):
-            graph.add(triple)
-    return dataset

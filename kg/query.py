@@ -140,12 +140,15 @@ def check_query(text: str, where: str = "query") -> str:
     return str(algebra.name)
 
 
-def _worker(graph_file: str, text: str, conn: Any) -> None:
+def _worker(source: str, text: str, conn: Any) -> None:
     import pyoxigraph as ox
 
     try:
-        store = ox.Store()
-        store.load(path=graph_file, format=ox.RdfFormat.TRIG)
+        if Path(source).is_dir():  # a built store: opened as it is, nothing loaded
+            store = ox.Store.read_only(source)
+        else:
+            store = ox.Store()
+            store.load(path=source, format=ox.RdfFormat.TRIG)
         result = store.query(text, use_default_graph_as_union=True)
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
@@ -176,15 +179,40 @@ def require_built(graph_file: Path) -> None:
         raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
 
 
+def query_source(graph_file: Path | None, store: Path) -> Path:
+    """What a query reads: the TriG file if one is given, else the built store, else out/kg.trig."""
+    if graph_file is not None:
+        return graph_file
+    if (store / "CURRENT").is_file():  # a RocksDB folder, as `kg build` leaves it
+        return store
+    return Path("out/kg.trig")
+
+
 def run_query(
     text: str, graph_file: Path, where: str = "query", timeout: float = DEFAULT_TIMEOUT
 ) -> tuple[str, Any, Any]:
-    """Check and run a query on a built dataset (TriG) in a worker killed after ``timeout`` seconds.
+    """Check and run a query in a worker process killed after ``timeout`` seconds.
+
+    ``graph_file`` is a built store (``<out>/store``, queried in place) or a TriG file (loaded
+    into memory first). A store is read under its read lock: a running build makes the query
+    wait, at most ``timeout`` seconds.
 
     Returns ("select", column names, rows), ("ask", ["ask"], [["true"|"false"]]) or ("graph", turtle, None).
+
+    Raises:
+        QueryError subclasses (StoreBusy: a build held the store too long). MissingInput: no such file.
     """
     check_query(text, where)
+    if graph_file.is_dir():
+        from kg.store import reading
+
+        with reading(graph_file, timeout):
+            return _run_in_worker(text, graph_file, where, timeout)
     require_built(graph_file)
+    return _run_in_worker(text, graph_file, where, timeout)
+
+
+def _run_in_worker(text: str, graph_file: Path, where: str, timeout: float) -> tuple[str, Any, Any]:
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_worker, args=(str(graph_file), text, child), daemon=True)

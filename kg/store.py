@@ -35,9 +35,12 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from kg.build import CompiledArticle
+from rdflib import Dataset, URIRef
+
+from kg.build import CompiledArticle, new_dataset
 from kg.errors import BuildLocked, OutputError, StoreBusy
-from kg.namespaces import ARTICLE_GRAPH_PREFIX, BUILD, STATE_GRAPH
+from kg.namespaces import ARTICLE_GRAPH_PREFIX, BACKGROUND_GRAPH, BUILD, ONTOLOGY_GRAPH, REGISTRY_GRAPH, STATE_GRAPH
+from kg.ontology import XSD_INTEGER, Ontology, integer_ranges, triple_from_oxigraph
 
 STORE_DIR = "store"
 BUILD_LOCK = "build.lock"
@@ -314,3 +317,35 @@ def open_read_only(path: Path) -> ox.Store:
     """Open a built store for reading (hold ``reading(path)`` meanwhile)."""
     return ox.Store.read_only(str(path))
 
+
+def dataset_from_store(store: ox.Store, ontology: Ontology) -> Dataset:
+    """The data graphs of a store as an rdflib Dataset, inserted in a stable order.
+
+    The shared graphs come first, then the article graphs by IRI, each graph's triples sorted:
+    the order ``build_graph`` uses, so serialisations are the same bytes. Integer literals get
+    back the type the ontology gives their property (the store keeps only xsd:integer).
+    """
+    ranges = integer_ranges(ontology)
+    dataset = new_dataset()
+    shared = [ONTOLOGY_GRAPH, REGISTRY_GRAPH, BACKGROUND_GRAPH]
+    names = [URIRef(g.value) for g in data_graphs(store)]
+    for name in shared + sorted(n for n in names if n not in shared):
+        graph = dataset.graph(name)
+        triples = [
+            triple_from_oxigraph(q, ranges) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+        ]
+        for triple in sorted(triples):
+            graph.add(triple)
+    return dataset
+
+
+def data_quads(store: ox.Store, ontology: Ontology) -> Iterator[ox.Quad]:
+    """The quads of the data graphs (not the build state), graph by graph, integer types restored."""
+    ranges = {p: ox.NamedNode(str(t)) for p, t in integer_ranges(ontology).items()}
+    for graph in data_graphs(store):
+        for quad in store.quads_for_pattern(None, None, None, graph):
+            obj = quad.object
+            if isinstance(obj, ox.Literal) and quad.predicate.value in ranges and obj.datatype.value == XSD_INTEGER:
+                obj = ox.Literal(obj.value, datatype=ranges[quad.predicate.value])
+                quad = ox.Quad(quad.subject, quad.predicate, obj, quad.graph_name)
+            yield quad
