@@ -186,13 +186,13 @@ def export_store(store_dir: Path, fmt: str, path: Path, ontology_dir: Path | Non
 
     from kg.errors import MissingInput
     from kg.ontology import load_ontology
-    from kg.store import data_quads, dataset_from_store, reading
+    from kg.store import data_quads, dataset_from_store, is_built, open_read_only, reading
 
-    if not (store_dir / "CURRENT").is_file():
+    if not is_built(store_dir):
         raise MissingInput(f"no built store at {store_dir}", str(store_dir), "run `kg build` first, or pass --store")
     ontology = load_ontology(ontology_dir)
     with reading(store_dir, 60.0):
-        store = ox.Store.read_only(str(store_dir))
+        store = open_read_only(store_dir)
         if fmt in _NATIVE and not inferred:
             if fmt == "nquads":
                 text = ox.serialize(data_quads(store, ontology), format=ox.RdfFormat.N_QUADS) or b""

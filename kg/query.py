@@ -145,7 +145,9 @@ def _worker(source: str, text: str, conn: Any) -> None:
 
     try:
         if Path(source).is_dir():  # a built store: opened as it is, nothing loaded
-            store = ox.Store.read_only(source)
+            from kg.store import open_read_only
+
+            store = open_read_only(Path(source))
         else:
             store = ox.Store()
             store.load(path=source, format=ox.RdfFormat.TRIG)
@@ -183,7 +185,9 @@ def query_source(graph_file: Path | None, store: Path) -> Path:
     """What a query reads: the TriG file if one is given, else the built store, else out/kg.trig."""
     if graph_file is not None:
         return graph_file
-    if (store / "CURRENT").is_file():  # a RocksDB folder, as `kg build` leaves it
+    from kg.store import is_built
+
+    if is_built(store):
         return store
     return Path("out/kg.trig")
 

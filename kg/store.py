@@ -16,7 +16,7 @@ Crash safety comes from the order of writes, each of which is atomic on its own:
 A build killed at any moment therefore leaves every article either complete with its hash, or
 without a hash (rebuilt next time); no hash ever describes a graph it was not written with.
 
-Two lock files live beside the database: ``build.lock`` is held by the one running build (a second
+The folder holds the database (``db/``) and two lock files: ``build.lock`` is held by the one running build (a second
 build fails at once), ``read.lock`` is shared by readers (``kg query``) and taken exclusively by a
 build while it has the store open, because RocksDB allows a reader beside a writer only at the
 reader's risk.
@@ -43,6 +43,7 @@ from kg.namespaces import ARTICLE_GRAPH_PREFIX, BACKGROUND_GRAPH, BUILD, ONTOLOG
 from kg.ontology import XSD_INTEGER, Ontology, integer_ranges, triple_from_oxigraph
 
 STORE_DIR = "store"
+DB_DIR = "db"  # the RocksDB database, inside the store folder
 BUILD_LOCK = "build.lock"
 READ_LOCK = "read.lock"
 # article graphs are loaded in atomic batches below pyoxigraph's bulk-load batch (one million quads)
@@ -142,7 +143,10 @@ class StoreWriter:
             )
         self._locks.append(readers)
         try:
-            self.store = ox.Store(str(self.path))
+            database = self.path / DB_DIR
+            if not database.is_dir():
+                _create(database)
+            self.store = ox.Store(str(database))
         except OSError as exc:
             self.close()
             raise OutputError(
@@ -159,6 +163,33 @@ class StoreWriter:
         for handle in reversed(self._locks):
             handle.close()
         self._locks = []
+
+
+def _create(database: Path) -> None:
+    """Create an empty database under a temporary name, then rename it into place.
+
+    pyoxigraph cannot open read-only a database whose creation was interrupted, so a build
+    killed while creating it must leave no database at all.
+    """
+    import shutil
+
+    fresh = database.with_name(database.name + ".new")
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    store = ox.Store(str(fresh))
+    store.flush()
+    del store
+    os.rename(fresh, database)
+
+
+def is_built(path: Path) -> bool:
+    """Whether ``path`` is a store folder holding a database."""
+    return (path / DB_DIR / "CURRENT").is_file()
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """Open the database of a built store for reading (hold ``reading(path)`` meanwhile)."""
+    return ox.Store.read_only(str(path / DB_DIR))
 
 
 @contextlib.contextmanager
@@ -312,10 +343,6 @@ def store_size(path: Path) -> int:
     """Bytes the store takes on disk."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
-
-def open_read_only(path: Path) -> ox.Store:
-    """Open a built store for reading (hold ``reading(path)`` meanwhile)."""
-    return ox.Store.read_only(str(path))
 
 
 def dataset_from_store(store: ox.Store, ontology: Ontology) -> Dataset:

@@ -1,0 +1,209 @@
+"""The store: incremental builds, what a build reports, content equal to a clean build, locks."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.build import build_graph
+from kg.cli import main
+from kg.errors import BuildLocked, OutputError, QueryError, StoreBusy
+from kg.export import serialize_dataset
+from kg.ontology import load_ontology
+from kg.pipeline import run_build
+from kg.store import StoreWriter, data_quads, dataset_from_store, open_read_only, read_state, reading, store_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from gen_corpus import touch_article, write_corpus  # noqa: E402
+
+ARTICLES = 12
+
+
+def corpus(target: Path, count: int = ARTICLES) -> Path:
+    """A data folder: the seed article and ``count`` synthetic ones."""
+    data = write_corpus(count, target)
+    shutil.copy(ROOT / "data" / "articles" / "article-001.txt", data / "articles")
+    shutil.copy(ROOT / "data" / "annotations" / "article-001.yaml", data / "annotations")
+    return data
+
+
+def store_nquads(out: Path) -> list[bytes]:
+    """The data of a built store as sorted N-Quads lines (datatypes as the ontology gives them)."""
+    store = open_read_only(store_dir(out))
+    lines = (ox.serialize(data_quads(store, load_ontology()), format=ox.RdfFormat.N_QUADS) or b"").splitlines()
+    return sorted(set(lines))
+
+
+def clean_nquads(data: Path) -> list[bytes]:
+    """What a build from scratch holds: build_graph's dataset as sorted N-Quads lines."""
+    return sorted(set(serialize_dataset(build_graph(data).dataset, "nquads").splitlines()))
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return corpus(tmp_path / "data")
+
+
+def test_store_holds_exactly_what_build_graph_builds(data: Path, tmp_path: Path) -> None:
+    report = run_build(data, tmp_path / "out")
+    assert report.new == ARTICLES + 1 and report.rebuilt == report.unchanged == report.removed == 0
+    assert store_nquads(tmp_path / "out") == clean_nquads(data)
+    # the rdflib view of the store is the same dataset, integer types included
+    store = open_read_only(store_dir(tmp_path / "out"))
+    from_store = dataset_from_store(store, load_ontology())
+    assert serialize_dataset(from_store, "nquads") == serialize_dataset(build_graph(data).dataset, "nquads")
+
+
+def test_nothing_changed_rebuilds_nothing_and_writes_the_same_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run_build(ROOT / "data", out)
+    files = {name: (out / name).read_bytes() for name in ("kg.trig", "kg.ttl", "kg.html")}
+    second = run_build(ROOT / "data", out)
+    assert (second.new, second.rebuilt, second.unchanged, second.removed) == (0, 0, 1, 0)
+    assert second.graph_sizes == first.graph_sizes
+    assert {name: (out / name).read_bytes() for name in files} == files
+
+
+def test_an_edited_article_is_the_only_one_rebuilt(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_build(data, out)
+    edited = touch_article(data, 7)
+    report = run_build(data, out)
+    assert (report.new, report.rebuilt, report.unchanged, report.removed) == (0, 1, ARTICLES, 0)
+    assert edited in report.articles
+    assert store_nquads(out) == clean_nquads(data)
+
+
+def test_an_edited_text_is_noticed(data: Path, tmp_path: Path) -> None:
+    """The article text is hashed too: a changed text fails the annotation's own sha256 check."""
+    out = tmp_path / "out"
+    run_build(data, out)
+    before = store_nquads(out)
+    text = data / "articles" / "syn-000003.txt"
+    text.write_text(text.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 3 and "syn-000003" in result.stderr and "sha256" in result.stderr
+    assert store_nquads(out) == before
+
+
+def test_a_removed_article_loses_its_graph(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_build(data, out)
+    (data / "annotations" / "syn-000005.yaml").unlink()
+    report = run_build(data, out)
+    assert (report.new, report.rebuilt, report.unchanged, report.removed) == (0, 0, ARTICLES, 1)
+    assert "syn-000005" not in report.articles
+    assert store_nquads(out) == clean_nquads(data)
+    assert not any(b"graph/article/syn-000005>" in line for line in store_nquads(out))
+    state = read_state(open_read_only(store_dir(out)))
+    assert "annotations/syn-000005.yaml" not in state.articles
+
+
+def test_a_new_article_is_added(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_build(data, out)
+    write_corpus(ARTICLES + 1, data)  # rewrites the same files, plus one
+    report = run_build(data, out)
+    assert (report.new, report.rebuilt, report.unchanged) == (1, 0, ARTICLES + 1)
+    assert store_nquads(out) == clean_nquads(data)
+
+
+def test_a_registry_change_rebuilds_everything(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_build(data, out)
+    registry = data / "registry.yaml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace('full_name: "Italian Republic"', 'full_name: "Repubblica"'),
+        encoding="utf-8",
+    )
+    report = run_build(data, out)
+    assert (report.new, report.rebuilt, report.unchanged) == (0, ARTICLES + 1, 0)
+    assert report.inputs_changed and "registry, ontology or compiler changed" in "\n".join(report.summary())
+    assert store_nquads(out) == clean_nquads(data)
+
+
+def test_build_reports_what_it_did(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(out)])
+    touch_article(data, 2)
+    (data / "annotations" / "syn-000009.yaml").unlink()
+    result = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    triples = sum(1 for _ in store_nquads(out))
+    assert f"store {out / 'store'}: 1 rebuilt, {ARTICLES - 1} unchanged, 1 removed ({triples} triples)" in result.output
+    assert f"built {ARTICLES} article(s): article-001, syn-000001," in result.output
+    assert "… and" in result.output  # long lists are cut
+    assert result.stderr == ""  # no progress bar when not on a terminal
+
+
+def test_large_graphs_are_not_written_as_files(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    run_build(data, out)
+    assert (out / "kg.trig").is_file()
+    monkeypatch.setattr("kg.pipeline.FILES_MAX_TRIPLES", 1000)
+    report = run_build(data, out)
+    assert not any((out / name).exists() for name in ("kg.trig", "kg.ttl", "kg.html"))  # no stale files left
+    assert sorted(report.removed_files) == sorted(str(out / n) for n in ("kg.html", "kg.trig", "kg.ttl"))
+    assert "not written above 1000 triples" in "\n".join(report.summary())
+
+
+def test_a_second_build_fails_at_once_while_one_holds_the_store(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_build(data, out)
+    holder = StoreWriter(store_dir(out))
+    holder.open()
+    try:
+        result = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(out)])
+        assert result.exit_code == BuildLocked.exit_code == OutputError.exit_code
+        first = result.stderr.splitlines()[0]
+        assert first.startswith("Error: another kg build is writing the store") and "build.lock" in first
+        assert "wait for it to finish" in first
+    finally:
+        holder.close()
+    assert CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(out)]).exit_code == 0
+
+
+def test_a_query_waits_for_a_build_then_gives_up(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_build(data, out)
+    holder = StoreWriter(store_dir(out))
+    holder.open()
+    try:
+        result = CliRunner().invoke(main, ["query", "topics", "--store", str(store_dir(out)), "--timeout", "0.3"])
+        assert result.exit_code == QueryError.exit_code and "kept the store" in result.stderr
+        with pytest.raises(StoreBusy), reading(store_dir(out), 0.1):
+            pass
+    finally:
+        holder.close()
+    result = CliRunner().invoke(main, ["query", "topics", "--store", str(store_dir(out)), "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert "irregular migration" in result.output
+
+
+def test_query_reads_the_store_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_build(ROOT / "data", tmp_path / "out")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out" / "kg.trig").unlink()  # only the store is left to read
+    result = CliRunner().invoke(main, ["query", "organisers", "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert "Luciana Lamorgese" in result.output
+
+
+def test_export_from_the_store_equals_export_from_data(tmp_path: Path) -> None:
+    run_build(ROOT / "data", tmp_path / "out")
+    for fmt in ("nquads", "trig", "turtle"):
+        from_store, from_data = tmp_path / f"store.{fmt}", tmp_path / f"data.{fmt}"
+        store_arg = str(store_dir(tmp_path / "out"))
+        assert CliRunner().invoke(main, ["export", "--store", store_arg, "--format", fmt, "-o", str(from_store)]).exit_code == 0
+        assert CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(from_data)]).exit_code == 0
+        if fmt == "trig":  # pyoxigraph's TriG: the same quads, in its own layout
+            assert set(ox.parse(path=str(from_store))) == set(ox.parse(path=str(from_data)))
+        else:
+            assert from_store.read_bytes() == from_data.read_bytes(), fmt
