@@ -39,6 +39,23 @@ def one_line_error(result: Result, code: int, *needles: str) -> str:
     return first
 
 
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Each output file's bytes; for the store (a database folder), its quads as sorted N-Quads."""
+    import pyoxigraph as ox
+
+    from kg.store import open_read_only
+
+    files = {}
+    for path in out.iterdir():
+        if path.is_dir() and path.name == "store":
+            store = open_read_only(path)
+            files[path.name] = b"".join(sorted((ox.serialize(store, format=ox.RdfFormat.N_QUADS) or b"").splitlines(True)))
+            del store
+        else:
+            files[path.name] = b"(a folder)" if path.is_dir() else path.read_bytes()
+    return files
+
+
 def add_relation(data: Path, yaml_text: str) -> None:
     path = data / ANNOTATION
     path.write_text(path.read_text(encoding="utf-8") + yaml_text, encoding="utf-8")
@@ -195,11 +212,11 @@ def test_export_to_a_folder_is_refused(tmp_path: Path) -> None:
 def test_earlier_outputs_survive_a_failed_build(data_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert build(data_copy, out).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert set(before) == {"kg.trig", "kg.ttl", "kg.html"}
+    before = snapshot(out)
+    assert set(before) == {"kg.trig", "kg.ttl", "kg.html", "store"}
     edit(data_copy / ANNOTATION, 'object: "meeting"', 'object: "meetin"')
     assert build(data_copy, out).exit_code == InputError.exit_code
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # same files, same bytes, no leftovers
+    assert snapshot(out) == before  # same files, same bytes, same store, no leftovers
 
 
 def test_error_classes_have_distinct_documented_codes() -> None:
@@ -236,15 +253,17 @@ def test_outputs_are_replaced_all_or_none(data_copy: Path, tmp_path: Path) -> No
     (out / "kg.html").unlink()
     (out / "kg.html").mkdir()
     edit(data_copy / ANNOTATION, 'label: "North of Trieste"', 'label: "north of Trieste"')  # a real change
+    store = snapshot(out)["store"]
     one_line_error(build(data_copy, out), OutputError.exit_code, "kg.html", "is a folder")
     assert {name: (out / name).read_bytes() for name in ("kg.trig", "kg.ttl")} == before
-    assert sorted(p.name for p in out.iterdir()) == ["kg.html", "kg.trig", "kg.ttl"]  # no temp files
+    assert sorted(p.name for p in out.iterdir()) == ["kg.html", "kg.trig", "kg.ttl", "store"]  # no temp files
+    assert snapshot(out)["store"] == store  # checked before the store was touched
 
 
 def test_shacl_failure_leaves_earlier_outputs(data_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert build(data_copy, out).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     for day in ("2020-07-13", "2020-07-14"):
         add_relation(
             data_copy,
@@ -252,7 +271,7 @@ def test_shacl_failure_leaves_earlier_outputs(data_copy: Path, tmp_path: Path) -
             f'    object_is_literal: true\n    datatype: "date"\n    evidence:\n      - {MEETING_SPAN}\n',
         )
     assert build(data_copy, out).exit_code == ValidationFailed.exit_code
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert snapshot(out) == before
 
 
 SHAPE_CASES = {
