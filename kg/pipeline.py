@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,31 +184,36 @@ def run_build(
 
         # everything is checked: write
         prepare_dir(out)
-        write_files = files
+        if files is not False:
+            _check_targets(out)  # before the store changes, so that a folder in the way changes nothing
         if writer.store is None:
             state = read_state(writer.open())
-        store = writer.store
-        assert store is not None
+        # the store is used through `writer` only: no local name may keep the database open
+        assert writer.store is not None
         ids = set(unchanged) | {c.article_id for c in compiled}
         current = {ARTICLE_GRAPH_PREFIX + aid for aid in ids}
         drop = sorted(state.article_graphs - current) if not inputs_changed else []
         drop += sorted(g for g in state.article_graphs & {ARTICLE_GRAPH_PREFIX + c.article_id for c in compiled})
         removed = len(state.article_graphs - current)
         with progress("writing", len(compiled)) as step:
-            commit(store, inputs, base if inputs_changed else None, compiled, drop, step)
+            commit(writer.store, inputs, base if inputs_changed else None, compiled, drop, step)
         clock.lap("write")
         report.articles = sorted(ids)
         report.rebuilt = sum(1 for c in compiled if ARTICLE_GRAPH_PREFIX + c.article_id in state.article_graphs)
         report.new = len(compiled) - report.rebuilt
         report.unchanged = len(unchanged)
         report.removed = removed
-        report.graph_sizes = graph_sizes(store)
-        if write_files is None:
-            write_files = report.triples <= FILES_MAX_TRIPLES
-        _write_files(store, out, ontology, write_files, report)
+        report.graph_sizes = graph_sizes(writer.store)
+        write_files = files if files is not None else report.triples <= FILES_MAX_TRIPLES
+        _write_files(writer.store, out, ontology, write_files, report)
         clock.lap("files")
         report.seconds = clock.laps
         return report
+    except BaseException as exc:
+        # pyoxigraph closes a database only when the last reference goes, and the frames of a
+        # traceback keep their arguments alive: clear them, so that close() below really closes
+        traceback.clear_frames(exc.__traceback__)
+        raise
     finally:
         writer.close()
 
@@ -247,6 +253,14 @@ def _validate(
     step(len(compiled))
 
 
+def _check_targets(out: Path) -> None:
+    for name in (*OUTPUTS, HTML_FILE):
+        if (out / name).is_dir():
+            raise OutputError(
+                f"output path {out / name} is a folder", str(out / name), "remove the folder or choose another --out"
+            )
+
+
 def _write_files(store: ox.Store, out: Path, ontology: Ontology, write: bool, report: BuildReport) -> None:
     targets = [out / name for name in (*OUTPUTS, HTML_FILE)]
     if not write:
@@ -259,9 +273,6 @@ def _write_files(store: ox.Store, out: Path, ontology: Ontology, write: bool, re
             "query the store with `kg query`, export it with `kg export --store`"
         )
         return
-    for target in targets:
-        if target.is_dir():
-            raise OutputError(f"output path {target} is a folder", str(target), "remove the folder or choose another --out")
     dataset = dataset_from_store(store, ontology)
     contents: dict[str, bytes] = {name: serialize_dataset(dataset, fmt) for name, fmt in OUTPUTS.items()}
     contents[HTML_FILE] = render_view(whole_view(dataset), "html")
