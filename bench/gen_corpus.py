@@ -66,7 +66,10 @@ QUOTES = (
     "This agreement will be judged by its results",
     "No country can manage migration alone",
 )
-MONTHS = "January February March April May June July August September October November December".split()
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+)  # fmt: skip
 CITIES = (
     "Rome", "Tunis", "Tripoli", "Valletta", "Madrid", "Paris", "Berlin", "Athens", "Rabat", "Algiers",
     "Cairo", "Ankara", "Niamey", "Nouakchott", "Dakar", "Abuja", "Bamako", "Palermo", "Lampedusa", "Brussels",
@@ -138,7 +141,9 @@ class _Article:
         self.entities.setdefault(entity_id, {"registry": registry, "type": type_name, "label": label})
         return entity_id
 
-    def relation(self, subject: str | list[str], predicate: str, obj: str, span: tuple[int, int, str], **extra: str) -> None:
+    def relation(
+        self, subject: str | list[str], predicate: str, obj: str, span: tuple[int, int, str], **extra: str
+    ) -> None:
         def ref(value: str | list[str]) -> str:
             return "[" + ", ".join(_q(v) for v in value) + "]" if isinstance(value, list) else _q(value)
 

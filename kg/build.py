@@ -502,7 +502,9 @@ def inputs_digest(data_dir: Path, ontology_dir: Path | None = None) -> str:
 
     folder = ontology_dir or resources.ontology_dir()
     parts = [data_dir / REGISTRY_FILE]
-    parts += [folder / name for name in (*resources.ONTOLOGY_FILES, resources.SHAPES_FILE, resources.EVIDENCE_SHAPES_FILE)]
+    parts += [
+        folder / name for name in (*resources.ONTOLOGY_FILES, resources.SHAPES_FILE, resources.EVIDENCE_SHAPES_FILE)
+    ]
     parts += [Path(m.__file__ or "") for m in (annotation, ontology, registry, yamlfile)] + [Path(__file__)]
     digest = hashlib.sha256()
     for path in parts:

@@ -63,7 +63,7 @@ def main() -> None:
     type=click.Path(path_type=Path),
     default=Path("out"),
     show_default=True,
-    help="Folder to write kg.trig, kg.ttl and kg.html into.",
+    help="Folder for the store and kg.trig, kg.ttl and kg.html.",
 )
 @click.option(
     "--ontology",
@@ -74,10 +74,14 @@ def main() -> None:
 )
 @reports_errors
 def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None) -> None:
-    """Build and validate the graph, and write it with its HTML view.
+    """Build and validate the graph into the store, and write it with its HTML view.
 
-    Writes OUT/kg.trig (one named graph per article, plus ontology and registry graphs),
-    OUT/kg.ttl (all graphs merged) and OUT/kg.html (the network, viewable offline).
+    Updates OUT/store, an on-disk database with one named graph per article, plus ontology and
+    registry graphs: only articles whose annotation or text changed are compiled and validated
+    again, removed ones are dropped, and a change to the registry or ontology rebuilds all. A
+    build killed at any moment leaves the store consistent; a second build at the same time
+    stops at once. Then writes OUT/kg.trig, OUT/kg.ttl (all graphs merged) and OUT/kg.html (the
+    network, viewable offline), unless the graph has more than 100,000 triples.
 
     \b
     Examples:
@@ -86,9 +90,27 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None) -> None:
     """
     from kg.pipeline import run_build
 
-    report = run_build(data_dir, out_dir, ontology_dir=ontology_dir)
+    report = run_build(data_dir, out_dir, ontology_dir=ontology_dir, progress=_progress_bars())
     for line in report.summary():
         click.echo(line)
+
+
+def _progress_bars() -> Any:
+    """Progress bars on standard error when it is a terminal; None (quiet) when piped."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return None
+
+    @contextlib.contextmanager
+    def bar(label: str, total: int) -> Any:
+        if total < 1:
+            yield lambda _n: None
+            return
+        with click.progressbar(length=total, label=f"{label:11}", file=sys.stderr) as shown:
+            yield shown.update
+
+    return bar
 
 
 @main.command(context_settings=CONTEXT)

@@ -173,7 +173,9 @@ def export_dataset(dataset: Dataset, fmt: str, path: Path, inferred: bool = Fals
 _NATIVE = {"nquads", "trig"}
 
 
-def export_store(store_dir: Path, fmt: str, path: Path, ontology_dir: Path | None = None, inferred: bool = False) -> int:
+def export_store(
+    store_dir: Path, fmt: str, path: Path, ontology_dir: Path | None = None, inferred: bool = False
+) -> int:
     """Write the data of a built store (``<out>/store``) to ``path`` atomically; returns the bytes written.
 
     N-Quads (sorted lines) and TriG are serialised by pyoxigraph, so they stay fast on large
@@ -198,7 +200,10 @@ def export_store(store_dir: Path, fmt: str, path: Path, ontology_dir: Path | Non
                 text = ox.serialize(data_quads(store, ontology), format=ox.RdfFormat.N_QUADS) or b""
                 data = b"".join(sorted(set(text.splitlines(keepends=True))))
             else:
-                data = ox.serialize(data_quads(store, ontology), format=ox.RdfFormat.TRIG, prefixes=_plain_prefixes()) or b""
+                data = (
+                    ox.serialize(data_quads(store, ontology), format=ox.RdfFormat.TRIG, prefixes=_plain_prefixes())
+                    or b""
+                )
         else:
             data = serialize_dataset(dataset_from_store(store, ontology), fmt, inferred)
         del store

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
-from rdflib import Dataset, Literal
+from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -23,16 +23,16 @@ BACKGROUND_EDGES = {KG.memberOf, KG.partOf}
 MAX_MENTIONS = 3  # sentences quoted in a node's ``mentions`` attribute
 
 
-def _by_graph(dataset: Dataset, predicate: Node, obj: Node | None = None) -> dict[Node, list[tuple[Node, Node]]]:
+def _by_graph(dataset: Dataset, predicate: Node, obj: Node | None = None) -> dict[Node | None, list[tuple[Node, Node]]]:
     """(subject, object) pairs of ``predicate`` in each named graph, from one pass over the dataset.
 
     Asking each graph of an rdflib Dataset for a predicate scans that predicate in every graph, so a
     loop over graphs costs graphs × triples; this costs the triples once. Order within a graph is
     the order the graph itself would give.
     """
-    grouped: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    for s, _p, o, g in dataset.quads((None, predicate, obj, None)):  # type: ignore[arg-type]
-        grouped[getattr(g, "identifier", g)].append((s, o))
+    grouped: dict[Node | None, list[tuple[Node, Node]]] = defaultdict(list)
+    for s, _p, o, g in dataset.quads((None, predicate, obj, None)):
+        grouped[g.identifier if isinstance(g, Graph) else g].append((s, o))
     return grouped
 
 

@@ -45,9 +45,19 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_SUBTYPES = frozenset(
     URIRef(_XSD + name)
     for name in (
-        "nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
-        "unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
 )
 XSD_INTEGER = _XSD + "integer"
 

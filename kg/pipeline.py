@@ -75,7 +75,12 @@ class BuildReport:
         ids = self.articles
         shown = ", ".join(ids[:LISTED_GRAPHS]) + (f", … and {len(ids) - LISTED_GRAPHS} more" if len(ids) > 10 else "")
         lines = [f"built {len(ids)} article(s): {shown}"]
-        counts = [(self.new, "new"), (self.rebuilt, "rebuilt"), (self.unchanged, "unchanged"), (self.removed, "removed")]
+        counts = [
+            (self.new, "new"),
+            (self.rebuilt, "rebuilt"),
+            (self.unchanged, "unchanged"),
+            (self.removed, "removed"),
+        ]
         did = ", ".join(f"{n} {what}" for n, what in counts if n) or "no articles"
         why = "registry, ontology or compiler changed: " if self.inputs_changed else ""
         lines.append(f"store {self.store}: {why}{did} ({self.triples} triples)")
@@ -248,9 +253,9 @@ def _validate(
     graphs += [str(REGISTRY_GRAPH)] if inputs_changed else []
     if validator is not None:
         validator(scratch, graphs)
+        step(len(compiled))
     else:
-        validate_store_graphs(scratch, graphs, ontology)
-    step(len(compiled))
+        validate_store_graphs(scratch, graphs, ontology, step)
 
 
 def _check_targets(out: Path) -> None:

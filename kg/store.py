@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-
 from rdflib import Dataset, URIRef
 
 from kg.build import CompiledArticle, new_dataset
@@ -217,11 +216,13 @@ def read_state(store: ox.Store) -> StoreState:
     state = StoreState()
     fields: dict[str, dict[str, str]] = {}
     for quad in store.quads_for_pattern(None, None, None, _STATE):
-        subject, predicate, value = quad.subject.value, quad.predicate, quad.object.value
+        subject, predicate, value = quad.subject, quad.predicate, quad.object
+        if not isinstance(subject, ox.NamedNode) or not isinstance(value, ox.Literal):
+            continue  # not written by kg
         if predicate == _INPUTS:
-            state.inputs_sha256 = value
+            state.inputs_sha256 = value.value
         else:
-            fields.setdefault(subject, {})[predicate.value] = value
+            fields.setdefault(subject.value, {})[predicate.value] = value.value
     for graph, values in fields.items():
         try:
             article = ArticleState(
@@ -235,7 +236,9 @@ def read_state(store: ox.Store) -> StoreState:
             continue
         state.articles[article.annotation_file] = article
     state.article_graphs = {
-        g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(ARTICLE_GRAPH_PREFIX)
+        g.value
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode) and g.value.startswith(ARTICLE_GRAPH_PREFIX)
     }
     return state
 
@@ -327,8 +330,7 @@ def graph_sizes(store: ox.Store) -> dict[str, int]:
     """Triples per named graph, without the build state."""
     result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert isinstance(result, ox.QuerySolutions)
-    sizes = {row["g"].value: int(row["n"].value) for row in result}  # type: ignore[union-attr]
-    sizes.pop(STATE_GRAPH, None)
+    sizes = {row["g"].value: int(row["n"].value) for row in result}
     sizes.pop(str(STATE_GRAPH), None)
     return sizes
 
@@ -342,7 +344,6 @@ def data_graphs(store: ox.Store) -> list[ox.NamedNode]:
 def store_size(path: Path) -> int:
     """Bytes the store takes on disk."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
 
 
 def dataset_from_store(store: ox.Store, ontology: Ontology) -> Dataset:

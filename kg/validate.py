@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -35,11 +35,14 @@ def validate_dataset(dataset: Dataset, ontology: Ontology) -> None:
             _validate_article(name, graph, registry, ontology)
 
 
-def validate_store_graphs(store: ox.Store, graphs: Sequence[str], ontology: Ontology) -> None:
+def validate_store_graphs(
+    store: ox.Store, graphs: Sequence[str], ontology: Ontology, progress: Callable[[int], None] | None = None
+) -> None:
     """Validate named graphs of a pyoxigraph store: article graphs, and the registry if named.
 
     The store holds the registry and ontology graphs besides the graphs to check. This is the
-    build's validation step: it receives only the graphs that changed.
+    build's validation step: it receives only the graphs that changed. ``progress`` is called
+    with 1 after each article.
 
     Raises:
         ValidationFailed: as validate_dataset.
@@ -61,6 +64,8 @@ def validate_store_graphs(store: ox.Store, graphs: Sequence[str], ontology: Onto
     for name in sorted(graphs):
         if name.startswith(prefix):
             _validate_article(name, graph_of(URIRef(name)), registry, ontology)
+            if progress:
+                progress(1)
 
 
 def _validate_registry(registry: Graph, background: Graph, ontology: Ontology) -> None:

@@ -51,7 +51,7 @@ def _compose(text: str) -> yaml.Node | None:
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
         try:
-            return yaml.compose(text, Loader=fast)  # type: ignore[no-any-return]
+            return yaml.compose(text, Loader=fast)
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=yaml.SafeLoader)

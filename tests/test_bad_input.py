@@ -49,7 +49,9 @@ def snapshot(out: Path) -> dict[str, bytes]:
     for path in out.iterdir():
         if path.is_dir() and path.name == "store":
             store = open_read_only(path)
-            files[path.name] = b"".join(sorted((ox.serialize(store, format=ox.RdfFormat.N_QUADS) or b"").splitlines(True)))
+            files[path.name] = b"".join(
+                sorted((ox.serialize(store, format=ox.RdfFormat.N_QUADS) or b"").splitlines(True))
+            )
             del store
         else:
             files[path.name] = b"(a folder)" if path.is_dir() else path.read_bytes()

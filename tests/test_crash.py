@@ -9,6 +9,7 @@ graph of that version, and the next build must leave the store equal to a clean 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -77,10 +78,8 @@ def kill_during_build(data: Path, out: Path, delay: float, batches: tuple[str, s
     time.sleep(delay)
     os.kill(process.pid, signal.SIGKILL)  # kill -9 of the build itself, as a user would
     process.communicate()
-    try:  # the workers notice the parent has gone; reap any that has not yet
+    with contextlib.suppress(ProcessLookupError):  # workers notice the parent has gone; reap any still there
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def expected_graphs(data: Path) -> dict[str, set[bytes]]:
@@ -171,7 +170,9 @@ def test_kill_9_at_random_moments_then_recover(tmp_path: Path) -> None:
 
     # 2. incremental builds after edits and removals (the last round brings every article back)
     for round_ in range(1, TRIALS_PER_SCENARIO + 1):
-        window = timed(lambda r=round_: mutate(data, rnd, r) if r < TRIALS_PER_SCENARIO else write_corpus(ARTICLES, data))
+        window = timed(
+            lambda r=round_: mutate(data, rnd, r) if r < TRIALS_PER_SCENARIO else write_corpus(ARTICLES, data)
+        )
         expected = expected_graphs(data)
         trial(expected, window)
         build(data, out)
@@ -180,7 +181,11 @@ def test_kill_9_at_random_moments_then_recover(tmp_path: Path) -> None:
     # 3. a registry change (the store is emptied, every article rebuilt), killed
     registry = data / "registry.yaml"
     for round_ in range(TRIALS_PER_SCENARIO):
-        window = timed(lambda r=round_: registry.write_text(registry.read_text(encoding="utf-8") + f"# edit {r}\n", encoding="utf-8"))
+        window = timed(
+            lambda r=round_: registry.write_text(
+                registry.read_text(encoding="utf-8") + f"# edit {r}\n", encoding="utf-8"
+            )
+        )
         expected = expected_graphs(data)
         trial(expected, window)
     build(data, out)

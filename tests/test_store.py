@@ -201,7 +201,10 @@ def test_export_from_the_store_equals_export_from_data(tmp_path: Path) -> None:
     for fmt in ("nquads", "trig", "turtle"):
         from_store, from_data = tmp_path / f"store.{fmt}", tmp_path / f"data.{fmt}"
         store_arg = str(store_dir(tmp_path / "out"))
-        assert CliRunner().invoke(main, ["export", "--store", store_arg, "--format", fmt, "-o", str(from_store)]).exit_code == 0
+        assert (
+            CliRunner().invoke(main, ["export", "--store", store_arg, "--format", fmt, "-o", str(from_store)]).exit_code
+            == 0
+        )
         assert CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(from_data)]).exit_code == 0
         if fmt == "trig":  # pyoxigraph's TriG: the same quads, in its own layout
             assert set(ox.parse(path=str(from_store))) == set(ox.parse(path=str(from_data)))

@@ -1,0 +1,370 @@
+"""Benchmark of kg on large synthetic corpora, against plain rdflib in the same run.
+
+Usage:
+    python bench/bench_corpus.py [--sizes 1000,10000] [--repeat 20] [--rdflib-timeout 30] [--keep DIR]
+
+For each size, bench/gen_corpus.py writes a corpus of that many articles (about 110 triples each),
+then, every build in a child process of its own (peak memory is the child's):
+
+- kg build into a fresh store: total and per stage, store size on disk, peak memory (the main
+  process and, separately, the largest compile worker);
+- SHACL validation with pyshacl, timed on a sample of articles and scaled (it is the build's
+  pluggable validation step; a native validator replaces it);
+- a rebuild after touching one article, and one with nothing changed;
+- loading: kg's write stage against pyoxigraph's own bulk_load of the same quads (N-Quads);
+- each competency query (queries/*.rq) on the store: median and p95 latency, results read;
+- the baseline: rdflib building the same dataset in memory (build_graph) and running the same
+  queries with its own SPARQL engine (default graph = union), each capped at --rdflib-timeout.
+
+Prints two tables (build figures, query latencies) and how the figures compare with the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from gen_corpus import touch_article, write_corpus  # noqa: E402
+
+QUERIES = sorted((ROOT / "queries").glob("*.rq"))
+# rdflib's in-memory Dataset takes about 1.5 KiB per quad: above this the baseline is skipped
+RDFLIB_MAX_QUADS = 3_000_000
+VALIDATION_SAMPLE = 200
+TARGETS = {"build_s": 60.0, "memory_mib": 2048.0, "query_ms": 100.0, "speedup": 20.0, "load_ratio": 2.0}
+
+BUILD = """
+import json, resource, sys, time
+start = time.perf_counter()
+from kg.pipeline import run_build
+# the store only: kg.trig, kg.ttl and kg.html are not written above 100,000 triples anyway
+report = run_build(sys.argv[1], sys.argv[2], validate=False, files=False)
+total = time.perf_counter() - start
+articles = sum(n for g, n in report.graph_sizes.items() if "/graph/article/" in g)
+print(json.dumps({
+    "total": total, "seconds": report.seconds, "triples": report.triples, "article_triples": articles,
+    "new": report.new, "rebuilt": report.rebuilt, "unchanged": report.unchanged,
+    "self_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "workers_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+VALIDATE = """
+import json, random, sys, time
+import pyoxigraph as ox
+from pathlib import Path
+from kg.build import base_nquads, compile_file, load_inputs, annotation_files
+from kg.namespaces import ARTICLE_GRAPH_PREFIX
+from kg.validate import validate_store_graphs
+data = Path(sys.argv[1]); sample = int(sys.argv[2])
+ontology, registry = load_inputs(data)
+files = annotation_files(data)
+chosen = random.Random(1).sample(files, min(sample, len(files)))
+store = ox.Store()
+store.load(base_nquads(ontology, registry), format=ox.RdfFormat.N_QUADS)
+names = []
+for i, path in enumerate(chosen):
+    item = compile_file(i, path, data, registry, ontology)
+    store.load(item.nquads, format=ox.RdfFormat.N_QUADS)
+    names.append(ARTICLE_GRAPH_PREFIX + item.article_id)
+start = time.perf_counter()
+validate_store_graphs(store, names, ontology)
+print(json.dumps({"per_article": (time.perf_counter() - start) / len(names), "sample": len(names)}))
+"""
+
+BULK = """
+import json, sys, time
+import pyoxigraph as ox
+start = time.perf_counter()
+store = ox.Store(sys.argv[2])
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS)
+store.flush()
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+RDFLIB = """
+import json, resource, signal, statistics, sys, time, warnings
+from pathlib import Path
+warnings.simplefilter("ignore")
+from kg.build import build_graph
+start = time.perf_counter()
+dataset = build_graph(sys.argv[1]).dataset
+build_s = time.perf_counter() - start
+dataset.default_union = True
+cap = float(sys.argv[2]); repeat = int(sys.argv[3])
+
+class Late(Exception):
+    pass
+
+def late(_signum, _frame):
+    raise Late()
+
+signal.signal(signal.SIGALRM, late)
+queries = {}
+for path in sys.argv[4:]:
+    text = Path(path).read_text(encoding="utf-8")
+    times = []
+    for _ in range(repeat):
+        signal.setitimer(signal.ITIMER_REAL, cap)
+        try:
+            t = time.perf_counter()
+            rows = list(dataset.query(text))
+            times.append(time.perf_counter() - t)
+        except Late:
+            times = None
+            break
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if sum(times) > cap:  # slow: fewer runs
+            break
+    queries[Path(path).stem] = None if times is None else {"median": statistics.median(times), "rows": len(rows)}
+print(json.dumps({"build_s": build_s, "queries": queries,
+                  "mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def child(code: str, *args: str, timeout: float = 7200) -> dict:  # type: ignore[type-arg]
+    """Run ``code`` in a fresh interpreter and return the JSON it prints."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark step failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def folder_mib(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def query_latencies(store_path: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """Median and p95 (ms) of each named query on the store, reading every result."""
+    import pyoxigraph as ox
+
+    from kg.store import open_read_only
+
+    store = open_read_only(store_path)
+    out = {}
+    for path in QUERIES:
+        text = path.read_text(encoding="utf-8")
+        times = []
+        rows = 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            result = store.query(text, use_default_graph_as_union=True)
+            if isinstance(result, ox.QuerySolutions):
+                rows = len([tuple(None if t is None else t.value for t in solution) for solution in result])
+            elif isinstance(result, ox.QueryTriples):
+                rows = len([(t.subject.value, t.predicate.value, t.object.value) for t in result])
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        out[path.stem] = {"median": statistics.median(times), "p95": p95, "rows": rows}
+    return out
+
+
+def measure(size: int, work: Path, repeat: int, rdflib_timeout: float) -> dict:  # type: ignore[type-arg]
+    """Every figure for one corpus size."""
+    from kg.export import export_store
+    from kg.store import store_dir
+
+    data, out = work / "data", work / "out"
+    start = time.perf_counter()
+    write_corpus(size, data)
+    figures: dict = {"size": size, "generate_s": time.perf_counter() - start}  # type: ignore[type-arg]
+    print(f"[{size}] corpus written in {figures['generate_s']:.1f} s; building", file=sys.stderr, flush=True)
+
+    figures["build"] = child(BUILD, str(data), str(out))
+    figures["store_mib"] = folder_mib(store_dir(out))
+    figures["validation"] = child(VALIDATE, str(data), str(VALIDATION_SAMPLE))
+    touch_article(data, size // 2)
+    figures["touch_one"] = child(BUILD, str(data), str(out))
+    figures["no_change"] = child(BUILD, str(data), str(out))
+
+    print(f"[{size}] loading reference", file=sys.stderr, flush=True)
+    dump = work / "dump.nq"
+    export_store(store_dir(out), "nquads", dump)
+    figures["bulk_load"] = child(BULK, str(dump), str(work / "bulk"))
+    shutil.rmtree(work / "bulk")
+    dump.unlink()
+
+    print(f"[{size}] queries on the store", file=sys.stderr, flush=True)
+    figures["queries"] = query_latencies(store_dir(out), repeat)
+
+    quads = figures["build"]["triples"]
+    if quads > RDFLIB_MAX_QUADS:
+        figures["rdflib"] = {"skipped": f"{quads:,} quads would need about {quads * 1.5 / 2**20:.0f} GiB in rdflib"}
+    else:
+        print(f"[{size}] rdflib baseline", file=sys.stderr, flush=True)
+        figures["rdflib"] = child(RDFLIB, str(data), str(rdflib_timeout), "3", *map(str, QUERIES))
+    return figures
+
+
+def fmt_ms(value: float | None) -> str:
+    return "-" if value is None else (f"{value:,.0f}" if value >= 100 else f"{value:.1f}")
+
+
+def report(results: list[dict], rdflib_timeout: float) -> str:  # type: ignore[type-arg]
+    import pyoxigraph
+    import rdflib
+
+    sizes = [r["size"] for r in results]
+    lines = [
+        f"kg corpus benchmark: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}",
+        "",
+    ]
+    width = 18
+    head = f"{'':46}" + "".join(f"{f'{s:,} articles':>{width}}" for s in sizes)
+    lines += [head, "-" * len(head)]
+
+    def row(label: str, values: list[str]) -> None:
+        lines.append(f"{label:46}" + "".join(f"{v:>{width}}" for v in values))
+
+    def stage(r: dict, name: str) -> float:  # type: ignore[type-arg]
+        return float(r["build"]["seconds"].get(name, 0.0))
+
+    row("quads in the store", [f"{r['build']['triples']:,}" for r in results])
+    row("triples per article graph", [f"{r['build']['article_triples'] / r['size']:.0f}" for r in results])
+    row("kg build into the store, no validation (s)", [f"{r['build']['total']:.1f}" for r in results])
+    for name in ("scan", "compile", "write"):
+        row(f"  {name} (s)", [f"{stage(r, name):.1f}" for r in results])
+    row(
+        "  start-up, inputs, report (s)",
+        [f"{r['build']['total'] - sum(r['build']['seconds'].values()) + stage(r, 'files'):.1f}" for r in results],
+    )
+    row(
+        "validation, pyshacl (s, scaled from a sample)",
+        [f"{r['validation']['per_article'] * r['size']:.0f}" for r in results],
+    )
+    row("store on disk (MiB)", [f"{r['store_mib']:.0f}" for r in results])
+    row("peak memory, build main process (MiB)", [f"{r['build']['self_mib']:.0f}" for r in results])
+    row("peak memory, largest compile worker (MiB)", [f"{r['build']['workers_mib']:.0f}" for r in results])
+    row("rebuild after touching 1 article (s)", [f"{r['touch_one']['total']:.1f}" for r in results])
+    row(
+        "  articles rebuilt / unchanged",
+        [f"{r['touch_one']['rebuilt']} / {r['touch_one']['unchanged']}" for r in results],
+    )
+    row("rebuild with nothing changed (s)", [f"{r['no_change']['total']:.1f}" for r in results])
+    row("loading: kg write stage (s)", [f"{stage(r, 'write'):.1f}" for r in results])
+    row("loading: pyoxigraph bulk_load, same quads (s)", [f"{r['bulk_load']['seconds']:.1f}" for r in results])
+    row("  kg write / bulk_load", [f"{stage(r, 'write') / r['bulk_load']['seconds']:.2f}x" for r in results])
+    row(
+        "rdflib build_graph, in memory (s)",
+        [f"{r['rdflib']['build_s']:.1f}" if "build_s" in r["rdflib"] else "skipped" for r in results],
+    )
+    row(
+        "  kg build / rdflib build",
+        [f"{r['build']['total'] / r['rdflib']['build_s']:.2f}x" if "build_s" in r["rdflib"] else "-" for r in results],
+    )
+    row("peak memory, rdflib (MiB)", [f"{r['rdflib']['mib']:.0f}" if "mib" in r["rdflib"] else "-" for r in results])
+    for r in results:
+        if "skipped" in r["rdflib"]:
+            lines.append(f"  rdflib at {r['size']:,} articles skipped: {r['rdflib']['skipped']}")
+
+    lines += ["", "Query latency in ms (store: median / p95, results read; rdflib: median; speed-up = rdflib / store)"]
+    head = f"{'query':30}" + "".join(f"{f'{s:,}: store':>16}{'rdflib':>10}{'speed-up':>10}" for s in sizes)
+    lines += [head, "-" * len(head)]
+    for path in QUERIES:
+        cells = []
+        for r in results:
+            q = r["queries"][path.stem]
+            base = r["rdflib"].get("queries", {}).get(path.stem, "skip") if "queries" in r["rdflib"] else "skip"
+            store = f"{fmt_ms(q['median'])} / {fmt_ms(q['p95'])}"
+            if base == "skip":
+                baseline, speedup = "-", "-"
+            elif base is None:
+                baseline = f">{rdflib_timeout:g}s"
+                speedup = f">{rdflib_timeout * 1000 / q['median']:.0f}x"
+            else:
+                baseline = fmt_ms(base["median"] * 1000)
+                speedup = f"{base['median'] * 1000 / q['median']:.0f}x"
+            cells.append(f"{store:>16}{baseline:>10}{speedup:>10}")
+        lines.append(f"{path.stem:30}" + "".join(cells))
+
+    lines += ["", "Targets (the largest size measured up to 10,000 articles):"]
+    target = max((r for r in results if r["size"] <= 10_000), key=lambda r: r["size"], default=results[-1])
+    b = target["build"]
+    memory = b["self_mib"] + b["workers_mib"] * 2  # main and both workers at their peaks, an upper bound
+    checks = [
+        (
+            f"build ≤ {TARGETS['build_s']:g} s (without validation)",
+            b["total"] <= TARGETS["build_s"],
+            f"{b['total']:.1f} s",
+        ),
+        (
+            f"peak memory ≤ {TARGETS['memory_mib'] / 1024:g} GiB (main + 2 workers)",
+            memory <= TARGETS["memory_mib"],
+            f"{memory:.0f} MiB",
+        ),
+    ]
+    fast = [q for q, v in target["queries"].items() if v["median"] <= TARGETS["query_ms"]]
+    checks.append(
+        (
+            f"every query ≤ {TARGETS['query_ms']:g} ms median",
+            len(fast) == len(QUERIES),
+            f"{len(fast)} of {len(QUERIES)}",
+        )
+    )
+    base = target["rdflib"].get("queries", {})
+    if base:
+        speedups = [
+            (rdflib_timeout * 1000 if base.get(q) is None else base[q]["median"] * 1000) / v["median"]
+            for q, v in target["queries"].items()
+        ]
+        good = sum(1 for s in speedups if s >= TARGETS["speedup"])
+        checks.append(
+            (
+                f"every query ≥ {TARGETS['speedup']:g}x faster than rdflib",
+                good == len(speedups),
+                f"{good} of {len(speedups)}",
+            )
+        )
+    ratio = target["build"]["seconds"]["write"] / target["bulk_load"]["seconds"]
+    checks.append(
+        (f"loading within {TARGETS['load_ratio']:g}x of bulk_load", ratio <= TARGETS["load_ratio"], f"{ratio:.2f}x")
+    )
+    for label, ok, value in checks:
+        lines.append(f"  {'met ' if ok else 'MISSED'}  {label}: {value}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (100000 works too)")
+    parser.add_argument("--repeat", type=int, default=20, help="runs of each query on the store")
+    parser.add_argument("--rdflib-timeout", type=float, default=30.0, help="seconds before an rdflib query is given up")
+    parser.add_argument("--keep", type=Path, help="keep corpora and stores in this folder")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    results = []
+    for size in sizes:
+        if args.keep:
+            work = args.keep / f"n{size}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            results.append(measure(size, work, args.repeat, args.rdflib_timeout))
+        else:
+            with tempfile.TemporaryDirectory(prefix=f"kg-bench-{size}-") as tmp:
+                results.append(measure(size, Path(tmp), args.repeat, args.rdflib_timeout))
+    print(report(results, args.rdflib_timeout))
+
+
+if __name__ == "__main__":
+    main()
