@@ -177,8 +177,19 @@ def _worker(source: str, text: str, conn: Any) -> None:
 
 def require_built(graph_file: Path) -> None:
     """Raise MissingInput unless ``graph_file`` (the TriG ``kg build`` writes) exists."""
-    if not graph_file.is_file():
-        raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
+    if graph_file.is_file():
+        return
+    from kg.store import STORE_DIR, is_built
+
+    store = graph_file.parent / STORE_DIR
+    if is_built(store):  # a large build: the store is there, the files are not written
+        raise MissingInput(
+            f"no built graph at {graph_file}; `kg build` writes it only for graphs of up to 100,000 triples",
+            str(graph_file),
+            f"query {store} with `kg query`, or write a TriG file with "
+            f"`kg export --store {store} --format trig -o FILE` and pass --graph FILE",
+        )
+    raise MissingInput(f"no built graph at {graph_file}", str(graph_file), "run `kg build` first, or pass --graph")
 
 
 def query_source(graph_file: Path | None, store: Path) -> Path:

@@ -8,7 +8,8 @@ changed.
 
 Crash safety comes from the order of writes, each of which is atomic on its own:
 
-1. the hashes of the articles about to change are deleted (and the inputs hash, if it changed);
+1. the hashes of the articles about to change are deleted (when the shared inputs changed, the
+   whole store is emptied instead: nothing in it is valid any more);
 2. their graphs, and those of removed articles, are dropped;
 3. each batch of new article graphs is loaded together with its hashes, in one atomic write;
 4. the inputs hash is written last.
@@ -16,10 +17,11 @@ Crash safety comes from the order of writes, each of which is atomic on its own:
 A build killed at any moment therefore leaves every article either complete with its hash, or
 without a hash (rebuilt next time); no hash ever describes a graph it was not written with.
 
-The folder holds the database (``db/``) and two lock files: ``build.lock`` is held by the one running build (a second
-build fails at once), ``read.lock`` is shared by readers (``kg query``) and taken exclusively by a
-build while it has the store open, because RocksDB allows a reader beside a writer only at the
-reader's risk.
+The folder holds the database (``db/``, created under another name and renamed, so that it never
+exists half-made) and two lock files: ``build.lock`` is held by the one running build (a second
+build fails at once); ``read.lock`` is shared by readers (``kg query``) and taken exclusively by a
+build while it has the store open, because RocksDB lets a reader open a database beside a writer
+only at the reader's risk.
 """
 
 from __future__ import annotations

@@ -152,6 +152,8 @@ def test_large_graphs_are_not_written_as_files(data: Path, tmp_path: Path, monke
     assert not any((out / name).exists() for name in ("kg.trig", "kg.ttl", "kg.html"))  # no stale files left
     assert sorted(report.removed_files) == sorted(str(out / n) for n in ("kg.html", "kg.trig", "kg.ttl"))
     assert "not written above 1000 triples" in "\n".join(report.summary())
+    result = CliRunner().invoke(main, ["path", "tunisia", "europol", "--graph", str(out / "kg.trig")])
+    assert result.exit_code == 3 and "kg export --store" in result.stderr  # says where the graph is
 
 
 def test_a_second_build_fails_at_once_while_one_holds_the_store(data: Path, tmp_path: Path) -> None:
