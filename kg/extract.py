@@ -51,7 +51,20 @@ POSTS: dict[str, tuple[str, str]] = {
     "director": ("director", "Director of {of}"),
     "secretary-general": ("secretary-general", "Secretary-General of {of}"),
     "high commissioner": ("high-commissioner", "High Commissioner of {of}"),
+    "chairperson": ("chairperson", "Chairperson of {of}"),
+    "chairman": ("chairperson", "Chairperson of {of}"),
+    "chairwoman": ("chairperson", "Chairperson of {of}"),
+    "deputy prime minister": ("deputy-prime-minister", "Deputy Prime Minister of {of}"),
+    "minister": ("minister", "Minister of {of}"),
 }
+# heads of titles that may take a portfolio in lower case: "minister for home affairs and national security"
+PORTFOLIO_HEADS = {"minister", "commissioner", "state secretary", "secretary of state", "secretary"}
+PORTFOLIO_RE = re.compile(r"\s+(?:for|of)\s+(?:the\s+)?[a-z][a-z-]*(?:(?:,\s+|\s+and\s+|\s+)(?!of\b|for\b)[a-z][a-z-]*){0,6}")
+# the body a title belongs to when nothing else is named ("the commissioner for migration")
+DEFAULT_BODY = {"commissioner": "european-commission", "home affairs commissioner": "european-commission"}
+# bodies that are not in the registry but whose titles belong to a registry actor:
+# name -> (actor, slug of the body for the post id, label of the body)
+SUB_BODIES = {"European Council": ("eu", "european-council", "the European Council")}
 POST_RE = "|".join(re.escape(p) for p in sorted(POSTS, key=len, reverse=True))
 # short names of bodies used before a title: "Commission President Ursula von der Leyen"
 BODY_SHORT = {"Commission": "european-commission", "European Commission": "european-commission"}
@@ -75,7 +88,7 @@ EXTRA_NAMES = {
 _LETTER = r"[^\W\d_]"
 _CAP = rf"(?:[A-ZÀ-ÖØ-Þ]{_LETTER}*(?:[-'’][A-ZÀ-ÖØ-Þa-z]{_LETTER}*)*)"
 _PARTICLE = r"(?:von der|von|van der|van|de la|de|del|della|da|di|du|al-|el-|bin|ben|ibn|Ould|Ben|Al-|El-|bint)"
-NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP}){{1,3}}")
+NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP}){{1,7}}")
 NOT_NAME_WORDS = {
     "The", "A", "An", "On", "In", "At", "But", "And", "European", "African", "Union", "Ministers", "Minister",
     "President", "Prime", "Commission", "Council", "Interior", "Home", "Secretary", "January", "February",
@@ -429,7 +442,7 @@ class Extractor:
                         start = m.end() - len(name)
                 if len(name.split()) < 2 or any(h.start < m.end() and start < h.end for h in hits):
                     continue
-                found = self._title_before(draft, sentence, start, hits) or self._title_after(
+                found = self._title_before(draft, sentence, start, m.end(), hits) or self._title_after(
                     draft, sentence, m.end(), hits
                 )
                 if not found:
@@ -480,7 +493,7 @@ class Extractor:
         return inside[-1] if inside else (next((h for h in hits if start <= h.start and h.end <= end), None))
 
     def _title_before(
-        self, draft: _Draft, sentence: _Sentence, name_start: int, hits: list[NameHit]
+        self, draft: _Draft, sentence: _Sentence, name_start: int, name_end: int, hits: list[NameHit]
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         text = draft.text
         window_start = max(sentence.start, name_start - 90)
@@ -527,11 +540,18 @@ class Extractor:
                 for short, body in BODY_SHORT.items():
                     if before.rstrip().endswith(short):
                         actor, title_start = body, post_start - len(before) + before.rstrip().rfind(short)
-            if actor is None and re.search(r"\bits\s*$", before):
-                # "its interior minister": the last state named before
-                states = [h for h in hits if h.end <= post_start and self.registry.actors[h.actor].type == "State"]
-                if states:
-                    actor = states[-1].actor
+            if actor is None:
+                for body, (owner, body_slug, body_label) in SUB_BODIES.items():
+                    if before.rstrip().endswith(body):
+                        actor, title_start = owner, post_start - len(before) + before.rstrip().rfind(body)
+                        slug_label = (f"{body_slug}-{slug_label[0]}", slug_label[1].replace("{of}", body_label))
+            if actor is None and re.search(r"\b[Ii]ts\s*$", before):
+                # "its interior minister", "Its chairperson": the last actor named before
+                owners = [h for h in hits if h.end <= post_start and self.registry.actors[h.actor].type != "Place"]
+                if owners:
+                    actor = owners[-1].actor
+            if actor is None:
+                actor = self._bare_title_actor(draft, sentence, m.group("post").lower(), post_start, name_end, hits)
         if actor is None or actor not in self.registry.actors:
             return None
         if title_start < post_start and actor in {h.actor for h in hits if h.start == title_start} | set(
@@ -547,6 +567,34 @@ class Extractor:
             title_start -= 4
         label = slug_label[1].format(of=self.registry.actors[actor].label)
         return actor, slug_label[0], label, (title_start, title_end)
+
+    def _bare_title_actor(
+        self, draft: _Draft, sentence: _Sentence, post: str, post_start: int, name_end: int, hits: list[NameHit]
+    ) -> str | None:
+        """Whom "Prime Minister NAME" serves when the title names no one: "NAME of X", the body such
+        titles belong to, the state of a titled person named earlier in the sentence, or "X was
+        represented by"."""
+        text = draft.text
+        after = re.match(r"\s+of\s+(?:the\s+)?", text[name_end : name_end + 12])
+        if after:
+            nxt = next((h for h in hits if h.start == name_end + after.end()), None)
+            if nxt:
+                return nxt.actor
+        if post in DEFAULT_BODY:
+            return DEFAULT_BODY[post]
+        represented = re.search(r"\b(?:was|were) represented by\b", text[sentence.start : post_start])
+        if represented:
+            owners = [h for h in hits if sentence.start <= h.end <= sentence.start + represented.start()]
+            if owners:
+                return owners[-1].actor
+        earlier = [
+            r
+            for r in draft.relations.values()
+            if r.predicate == "represents" and sentence.start <= r.evidence[0].start < post_start
+        ]
+        if earlier and self.registry.actors[earlier[-1].object].type == "State":
+            return earlier[-1].object
+        return None
 
     def _counterpart(
         self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int
@@ -583,21 +631,38 @@ class Extractor:
         )
         if not m:
             return None
-        slug_label = POSTS[m.group("post").lower()]
+        post = m.group("post").lower()
+        slug_label = POSTS[post]
         start = name_end + m.start() + 2
+        end = name_end + m.end("post")
         near = None
+        actor: str | None = None
         if m.group("of"):
             near = self._actor_near(hits, name_end + m.start("of"), name_end + m.end("of"))
-        if near is None and m.group("pre") is not None:
+            for body, (owner, body_slug, body_label) in SUB_BODIES.items():
+                if near is None and re.match(rf"(?:the\s+)?{body}\b", m.group("of")):
+                    actor, end = owner, name_end + m.start("of") + m.group("of").index(body) + len(body)
+                    slug_label = (f"{body_slug}-{slug_label[0]}", slug_label[1].replace("{of}", body_label))
+        if near is None and actor is None and m.group("pre") is not None:
             near = self._actor_near(hits, name_end + m.start("pre"), name_end + m.end("pre"))
-        actor = near.actor if near else None
+        if near is not None:
+            actor, end = near.actor, max(end, near.end)
+        elif post in PORTFOLIO_HEADS:
+            # "the commissioner for migration, home affairs and citizenship"
+            pm = PORTFOLIO_RE.match(text, name_end + m.end("post"), sentence.end)
+            if pm:
+                end = pm.end()
+                phrase = re.sub(r"\s+", " ", text[name_end + m.start("post") : end]).lower()
+                words = [w if w in ("for", "of", "and", "the") else w.capitalize() for w in phrase.split(" ")]
+                slug_label = (slug(phrase), " ".join(words) + " of {of}")
         if actor is None and m.group("pre") and self.gazetteer.demonym_re:
             dm = self.gazetteer.demonym_re.search(m.group("pre"))
             if dm:
                 actor = self.gazetteer.demonyms[dm.group(1)]
         if actor is None:
+            actor = DEFAULT_BODY.get(post)
+        if actor is None:
             return None
-        end = max(name_end + m.end("post"), near.end if near else 0)
         label = slug_label[1].format(of=self.registry.actors[actor].label)
         return actor, slug_label[0], label, (start, end)
 
