@@ -104,17 +104,25 @@ MEETING_NOUNS = re.compile(
     re.I,
 )
 MEETING_HEAD = re.compile(
-    r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering)\b", re.I
+    r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering)\b"
+    r"|(?<=\bfor )talks\b|(?<=\bheld )talks\b",
+    re.I,
 )
+# another meeting, announced for later: "at an informal summit in Valletta", "at a meeting on 8 October"
+OTHER_MEETING = re.compile(
+    r"\b(?:at|to|for)\s+(?P<phrase>(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|summit|conference|ministerial))\b"
+)
+FUTURE = re.compile(r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming)\b", re.I)
 PARTICIPATION = re.compile(
     r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|took part|take part|joined|gathered|"
     r"talks with|held talks|colleagues from|counterparts from|counterparts of|participants|delegations? from|"
     r"summit|conference|videoconference|ministers of|leaders of|leaders from|heads of state|talks|"
     r"sat down with|visit(?:ed|ing)?|welcomed|received|travell?ed to|in the presence of|ceremony|chaired|"
-    r"were present|was present|joined by|alongside|together with)\b",
+    r"were present|was present|joined by|alongside|together with|(?:was|were) represented by|as did|"
+    r"sent (?:ministers|a minister|a delegation|delegations|its|their|representatives|envoys))\b",
     re.I,
 )
-ORGANISED = re.compile(r"\b(?:convened|organi[sz]ed|called|initiated|at the invitation of)\b", re.I)
+ORGANISED = re.compile(r"\b(?:convened|organi[sz]ed|called|initiated|at the (?:invitation|initiative) of)\b", re.I)
 HOSTED = re.compile(r"\b(?:hosted|hostess|host(?!ile))\b", re.I)
 ONLINE = re.compile(r"\b(?:videoconference|video conference|video link|online|virtual(?:ly)?)\b", re.I)
 NEGATION = re.compile(
@@ -211,6 +219,13 @@ DATE_RE = re.compile(
     r"on\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
 )
 
+# "ROME, 2 February 2017 –", "BIRGU, Malta, 23 September 2019 –", "KIGALI, April 14, 2022 —"
+DATELINE_RE = re.compile(
+    r"(?P<city>[A-Z][A-Z'. -]+[A-Z])(?:,\s+[A-Z][\w .'-]+?)?,\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
+    r"[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*[-–—]+\s*"
+)
+RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today)\b", re.I)
+
 
 def slug(text: str) -> str:
     """An id from a label: ASCII lower case, words joined by hyphens."""
@@ -276,6 +291,7 @@ class _Sentence:
     background: bool
     quotes: list[tuple[int, int]]
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
+    body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
 
     def inside_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
@@ -338,7 +354,15 @@ class Extractor:
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
             denial = NEGATED_PRESENCE.search(body)
-            sentences.append(_Sentence(start, end, body, background, quotes, denial.start() if denial else None))
+            sentence = _Sentence(start, end, body, background, quotes, denial.start() if denial else None)
+            dateline = DATELINE_RE.match(body) if len(sentences) < 3 else None
+            if dateline:
+                sentence.body = dateline.end()
+                if published is None:  # the dateline's date is the article's
+                    found = self._date(_Sentence(start, end, dateline.group("date"), False, []), None)
+                    published = found[0] if found else None
+                    year = int(published[:4]) if published else None
+            sentences.append(sentence)
         clock.lap("sentences")
         hits = self.gazetteer.find(text)
         places: dict[str, tuple[int, int]] = {}
@@ -371,6 +395,7 @@ class Extractor:
         clock.lap("actors")
         persons = self._persons(draft, sentences, actor_hits)
         clock.lap("persons")
+        self._later_meetings(draft, sentences, places, published)
         meeting = self._meeting(draft, sentences, actor_hits, persons, places, published)
         clock.lap("meeting")
         self._claims(draft, sentences, actor_hits, persons, meeting)
@@ -668,6 +693,36 @@ class Extractor:
 
     # -- the meeting ---------------------------------------------------------------------------
 
+    def _later_meetings(
+        self, draft: _Draft, sentences: list[_Sentence], places: dict[str, tuple[int, int]], published: str | None
+    ) -> None:
+        """Meetings announced for later ("due to discuss migration at an informal summit in Valletta"):
+        their own entity with place, date and topics; the sentence then says nothing about the
+        article's meeting, so it is set aside as background."""
+        number = 1
+        for s in sentences:
+            if s.background:
+                continue
+            m = OTHER_MEETING.search(s.text)
+            if not m or not FUTURE.search(s.text[: m.start()]) or s.inside_quote(s.start + m.start()):
+                continue
+            number += 1
+            mid = f"meeting-{number}"
+            a, b = s.start + m.start("phrase"), s.start + m.end("phrase")
+            draft.entity(mid, type="Meeting", label=re.sub(r"^(?:a|an)\s+", "", m.group("phrase")))
+            draft.mention(mid, a, b)
+            for pid, (pa, pb) in places.items():
+                if b <= pa < s.end:
+                    draft.entity(pid, type="Place", label=draft.text[pa:pb])
+                    draft.mention(pid, pa, pb)
+                    draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.6)
+            tail = _Sentence(b, s.end, draft.text[b : s.end], False, [])
+            when = self._date(tail, published)
+            if when:
+                draft.relate(mid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
+            self._topics(draft, mid, s.text, (s.start, s.end), 0.4)
+            s.background = True
+
     def _meeting(
         self,
         draft: _Draft,
@@ -733,6 +788,13 @@ class Extractor:
                 self._topics(draft, mid, s.text, (s.start, s.end), 0.5)
             self._organiser_and_host(draft, s, hits, persons, mid)
             self._meeting_place_and_date(draft, s, mid, places, published)
+        if not any(r.subject == mid and r.predicate == "date" for r in draft.relations.values()):
+            # news leads with the event: the first dated sentence of the lead
+            for s in sentences[1:3]:
+                when = None if s.background else self._date(s, published)
+                if when:
+                    draft.relate(mid, "date", when[0], when[1], 0.5, object_is_literal=True, datatype="date")
+                    break
         return mid
 
     def _after_cooperation(self, sentence: _Sentence, pos: int) -> bool:
@@ -749,7 +811,7 @@ class Extractor:
                 after = [
                     h
                     for h in self._hits_in(hits, m.end(), s.end)
-                    if text[m.end() : h.start].strip().lower() in ("by", "by the", "of")
+                    if text[m.end() : h.start].strip().lower() in ("", "the", "by", "by the", "of", "of the")
                 ]
                 candidates: list[tuple[str, int, int]] = [(h.actor, h.start, h.end) for h in after]
                 if not candidates:
@@ -800,11 +862,15 @@ class Extractor:
 
     @staticmethod
     def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
-        m = DATE_RE.search(s.text)
+        pub = dt.date.fromisoformat(published) if published else None
+        m = DATE_RE.search(s.text, s.body)
         if not m:
+            rel = RELATIVE_DAYS.search(s.text, s.body)
+            if rel and pub and not s.inside_quote(s.start + rel.start()):
+                back = 1 if rel.group("rel").lower() == "yesterday" else 0
+                return (pub - dt.timedelta(days=back)).isoformat(), (s.start + rel.start(), s.start + rel.end())
             return None
         span = (s.start + m.start(), s.start + m.end())
-        pub = dt.date.fromisoformat(published) if published else None
         if m.group("wd"):
             if not pub:
                 return None
