@@ -179,13 +179,19 @@ AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
         "MemorandumOfUnderstanding",
         "mou",
     ),
+    (re.compile(r"\baction plan\b", re.I), "JointStatement", "action-plan"),
     (
-        re.compile(r"\b(?:joint|political)\s+declaration\b|\bdeclaration\b|\bjoint statement\b|\baction plan\b", re.I),
+        re.compile(
+            r"\b(?:joint|political)\s+declaration\b|\bdeclaration\b|\bjoint statement\b|"
+            r"\b(?:[A-Z][\w]*[–-])?[A-Z][\w]*\s+Statement\b"
+        ),
         "JointStatement",
         "declaration",
     ),
-    (re.compile(r"\bprotocol\b|\btreaty\b|\baccord\b|\bdeal\b|\bagreement\b|\bpact\b", re.I), "Treaty", "agreement"),
+    (re.compile(r"\bprotocol\b|\btreaty\b", re.I), "Treaty", "agreement"),
 ]
+# words for any agreement: the article's one named document when it has one, else a treaty
+GENERIC_AGREEMENT = re.compile(r"\b(?:accord|deal|agreement|pact)\b", re.I)
 CONTINUES = re.compile(
     r"(?:It|They|This|Under (?:the|its|this)|The (?:deal|agreement|memorandum|protocol|declaration|plan|text|"
     r"partnership|arrangement|accord|pact|statement|package))\b"
@@ -1094,28 +1100,42 @@ class Extractor:
         published: str | None,
     ) -> None:
         text = draft.text
-        made: dict[str, str] = {}  # class -> entity id
+        made: dict[str, str] = {}  # base -> entity id
+        # the kinds of document the article names in a sentence that acts on one
+        named = {
+            base
+            for s in sentences
+            if not s.background and AGREEMENT_VERBS.search(s.text)
+            for pattern, _cls, base in AGREEMENT_NOUNS
+            if any(not s.inside_quote(m.start()) for m in pattern.finditer(text, s.start, s.end))
+        }
+        nouns = list(AGREEMENT_NOUNS)
+        if len(named) == 1:
+            only = next(n for n in nouns if n[2] in named)
+            nouns.append((GENERIC_AGREEMENT, only[1], only[2]))
+        else:
+            nouns.append((GENERIC_AGREEMENT, "Treaty", "agreement"))
         last: str | None = None
         for s in sentences:
             if s.background:
                 continue
             found: list[str] = []
-            for pattern, cls, base in AGREEMENT_NOUNS:
+            for pattern, cls, base in nouns:
                 for m in pattern.finditer(text, s.start, s.end):
                     if s.inside_quote(m.start()) or (
-                        cls == "Treaty" and m.group().lower() == "agreement" and not AGREEMENT_VERBS.search(s.text)
+                        m.group().lower() == "agreement" and cls == "Treaty" and not AGREEMENT_VERBS.search(s.text)
                     ):
                         continue
-                    if cls == "JointStatement" and COMMUNICATION.search(s.text) and re.search(r"\bin a\b", s.text):
+                    if base == "declaration" and COMMUNICATION.search(s.text) and re.search(r"\bin a\b", s.text):
                         continue
-                    if cls not in made:
+                    if base not in made:
                         if not AGREEMENT_VERBS.search(s.text):
                             continue
-                        made[cls] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
-                        draft.entity(made[cls], type=cls, label=m.group())
-                    draft.mention(made[cls], m.start(), m.end())
-                    if made[cls] not in found:
-                        found.append(made[cls])
+                        made[base] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
+                        draft.entity(made[base], type=cls, label=m.group())
+                    draft.mention(made[base], m.start(), m.end())
+                    if made[base] not in found:
+                        found.append(made[base])
             # "... signed it in Rome": the pronoun is the agreement last named
             if not found and last and re.search(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b", s.text):
                 found.append(last)
