@@ -197,7 +197,8 @@ CONTINUES = re.compile(
     r"partnership|arrangement|accord|pact|statement|package))\b"
 )
 AGREEMENT_VERBS = re.compile(
-    r"\b(?:signed|sign|signing|agreed|adopted|concluded|endorsed|reached|struck|sealed|unveiled|inked|launched)\b",
+    r"\b(?:signed|sign|signing|agreed|agreeing|adopted|adopting|approved|approving|concluded|endorsed|endorsing|"
+    r"reached|struck|sealed|unveiled|inked|launched|launching)\b",
     re.I,
 )
 SIGNED = re.compile(r"\b(?:signed|signing|inked|put (?:their|his|her) signatures?)\b", re.I)
@@ -1147,6 +1148,9 @@ class Extractor:
                 if AGREEMENT_VERBS.search(s.text):
                     self._agreement_facts(draft, s, aid, hits, persons, meeting, published)
                 self._topics(draft, aid, s.text, (s.start, s.end), 0.5)
+        for aid in made.values():  # a signed document is "signed", even where a sentence says "agreed"
+            if (aid, "modality", "modality:signed") in draft.relations:
+                draft.relations.pop((aid, "modality", "modality:agreed"), None)
 
     def _agreement_facts(
         self,
