@@ -151,9 +151,10 @@ COMMUNICATION = re.compile(
     r"\b(?:the|a|an|in a|in the|its)\s+(?:joint\s+)?(?:message|communiqu[eé]|press release|statement)\b", re.I
 )
 COMMITMENT = re.compile(
-    r"\b(?P<verb>pledged to|agreed to|agreed on the need to|committed to|commit to|undertook to|vowed to|"
-    r"promised to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|expressed (?:their|its) commitment to|"
-    r"noted support|resolved to)\b",
+    r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)"
+    r"(?:\s+on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\s+yesterday|\s+today)?\s+to|"
+    r"agreed on the need to|commit to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|"
+    r"expressed (?:their|its) commitment to|noted support)\b",
     re.I,
 )
 COMMITMENT_MODALITY = [
@@ -203,8 +204,9 @@ AGREEMENT_VERBS = re.compile(
 )
 SIGNED = re.compile(r"\b(?:signed|signing|inked|put (?:their|his|her) signatures?)\b", re.I)
 COLLECTIVE = re.compile(
-    r"\b(?:the participants|they|the ministers|ministers|the leaders|leaders|the delegations|the two sides|"
-    r"both sides|the parties|all participants|european and african ministers)\b",
+    r"\b(?:the participants|participants|they|the ministers|ministers|the leaders|leaders|the delegations|"
+    r"the two (?:sides|countries|governments|states)|both (?:sides|countries|governments)|the parties|"
+    r"all participants|european and african ministers)\b",
     re.I,
 )
 COOPERATION = re.compile(r"\bcooperation (?:between|with)\b", re.I)
@@ -1233,12 +1235,17 @@ class Extractor:
                     mention = (m.start() if index == 0 and not verb.startswith("noted") else p_start, p_end)
                     draft.mention(cid, *mention)
                     subject = text[s.start : m.start()]
-                    explicit = [
-                        h.actor for h in self._hits_in(hits, s.start, m.start()) if not self._negated(s, h.start, h.end)
-                    ]
-                    collective = COLLECTIVE.search(subject)
+                    named = [h for h in self._hits_in(hits, s.start, m.start()) if not self._negated(s, h.start, h.end)]
+                    collective = None
+                    for collective in COLLECTIVE.finditer(subject):
+                        pass  # the last one, nearest the verb
                     if collective:
                         last_phrase = collective.group()
+                        # "..., published by the Italian government, participants committed": the
+                        # collective nearest the verb is the subject
+                        if named and named[-1].end - s.start < collective.start():
+                            named = []
+                    explicit = [h.actor for h in named]
                     parties = explicit or (
                         self._collective(draft, last_phrase, meeting)
                         if meeting and (collective or not subject.strip() or verb.startswith("noted"))
