@@ -900,7 +900,11 @@ class Extractor:
 
     def _speaker(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> str | None:
         """The actor or person a sentence attributes itself to: "..., said X", "X said"."""
-        before = re.search(r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared)\b", s.text)
+        before = re.search(
+            r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared|maintained|argued|proposed|"
+            r"pointed to)\b",
+            s.text,
+        )
         if before:
             cut = s.start + before.start()
             lead = s.text[: before.start()]
@@ -913,6 +917,8 @@ class Extractor:
                 near = [h for h in self._hits_in(hits, s.start, cut) if cut - h.end < 30]
                 if near:
                     return near[-1].actor
+                if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", lead, re.I):  # "She later told reporters"
+                    return self._last_person(draft, cut)
         m = re.search(
             r"(?:,|-|–|—)\s*(?:-\s*)?(?:said|says|stated|told reporters|added)\s+(?:by\s+)?(?P<rest>.+)$", s.text
         )
@@ -945,7 +951,10 @@ class Extractor:
             units: list[tuple[int, int, bool]] = [(a, b, True) for a, b in s.quotes if b - a > 2]
             if not units:
                 clause = re.search(
-                    r"\b(?:stressed|underlined|said|emphasi[sz]ed|insisted|warned)\s+that\s+(?P<c>[^.;]+)", s.text
+                    r"\b(?:stressed|underlined|said|says|emphasi[sz]ed|insisted|warned|maintained|argued|"
+                    r"told reporters|proposed|pointed to)\s+(?:on\s+[A-Z]\w+day\s+)?(?:that\s+)?"
+                    r"(?!after|before|as|when|while|during|at|in|on|from|to|with)(?P<c>[^.;]{12,})",
+                    s.text,
                 )
                 if not clause:
                     continue
