@@ -154,7 +154,9 @@ COMMITMENT = re.compile(
     r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)"
     r"(?:\s+on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\s+yesterday|\s+today)?\s+to|"
     r"agreed on the need to|commit to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|"
-    r"expressed (?:their|its) commitment to|noted support)\b",
+    r"expressed (?:their|its) commitment to|noted support|"
+    r"(?:pledged|committed|promised)(?=\s+(?:an?\s+)?(?:initial\s+|additional\s+|further\s+|extra\s+)?"
+    r"(?:about\s+|some\s+|around\s+|nearly\s+)?(?:[€$£]\s?)?[\d.,]+\s*(?:million|billion|bn|m)\b))",
     re.I,
 )
 COMMITMENT_MODALITY = [
@@ -192,7 +194,7 @@ AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"\bprotocol\b|\btreaty\b", re.I), "Treaty", "agreement"),
 ]
 # words for any agreement: the article's one named document when it has one, else a treaty
-GENERIC_AGREEMENT = re.compile(r"\b(?:accord|deal|agreement|pact)\b", re.I)
+GENERIC_AGREEMENT = re.compile(r"\b(?:accord|deal|agreement|pact|arrangement)\b", re.I)
 CONTINUES = re.compile(
     r"(?:It|They|This|Under (?:the|its|this)|The (?:deal|agreement|memorandum|protocol|declaration|plan|text|"
     r"partnership|arrangement|accord|pact|statement|package))\b"
@@ -1388,24 +1390,37 @@ class Extractor:
 
 # cue words per topic, added to the topic's labels in ontology/topics.ttl
 TOPIC_CUES: dict[str, tuple[str, ...]] = {
-    "irregular-migration": ("illegal migration", "irregular migrants", "irregular arrivals", "irregular departures"),
+    "irregular-migration": ("illegal migration", "illegal immigration", "irregular migrants", "irregular arrivals",
+                            "irregular departures", "irregular routes", "irregular crossings", "migration pressure",
+                            "crossed the sea", "illegal crossings"),
     "smuggling": ("smuggling", "smugglers", "traffic of migrants", "traffic in migrants"),
     "trafficking": ("human trafficking", "trafficking in human beings", "traffickers", "trafficking"),
     "transnational-crime": ("transnational crime", "organised crime", "organized crime", "criminal networks",
-                            "criminal organizations", "criminal organisations"),
+                            "criminal organizations", "criminal organisations", "smuggling networks"),
     "border-management": ("border management", "border control", "border agencies", "border guards", "coast guard",
-                          "coastguard", "external borders"),
-    "search-and-rescue": ("rescue at sea", "search and rescue", "rescued at sea", "deaths at sea"),
-    "law-enforcement-cooperation": ("law enforcement", "law-enforcement", "police cooperation"),
-    "police-training": ("police training", "training projects", "training for police", "police officers"),
-    "returns-readmission": ("readmission", "returns", "return of", "deportation"),
-    "legal-pathways": ("legal pathways", "legal migration", "resettlement", "labour mobility", "legal routes"),
-    "root-causes": ("root causes",),
-    "funding": ("funding", "million euros", "billion euros", "trust fund", "financial support", "financing"),
-    "protection": ("protection", "vulnerable", "human rights"),
+                          "coastguard", "external borders", "border security", "passenger controls",
+                          "migration control"),
+    "search-and-rescue": ("rescue at sea", "search and rescue", "rescued at sea", "deaths at sea", "migrants rescued",
+                          "rescue ships", "ship-by-ship"),
+    "law-enforcement-cooperation": ("law enforcement", "law-enforcement", "police cooperation", "police officers"),
+    "police-training": ("police training", "training projects", "training for police", "training and equipment",
+                        "train their staff"),
+    "returns-readmission": ("readmission", "returns", "return of", "deportation", "be returned", "be removed",
+                            "removals"),
+    "legal-pathways": ("legal pathways", "legal migration", "resettlement", "labour mobility", "legal routes",
+                       "resettled", "talent partnership"),
+    "root-causes": ("root causes", "development programmes", "development projects", "economic development",
+                    "investment in jobs", "jobs and training"),
+    "funding": ("funding", "million euros", "billion euros", "million dollars", "billion dollars", "million pounds",
+                "trust fund", "financial support", "financing", "financial institution", "funds"),
+    "protection": ("protection", "vulnerable", "human rights", "humanitarian", "refugees", "unaccompanied minors",
+                   "persecution", "safeguards"),
     "asylum": ("asylum",),
-    "dialogue": ("dialogue",),
-    "migration-management": ("migration management", "managing migration"),
+    "dialogue": ("dialogue", "relations between", "new chapter", "new stage", "ties between", "partnership",
+                 "high-level meeting", "reinforcing our cooperation"),
+    "migration-management": ("migration management", "managing migration", "migration policy", "migration policies",
+                             "migration and mobility", "pact on migration", "group on migration",
+                             "summit on migration", "cooperation on migration"),
 }  # fmt: skip
 
 
