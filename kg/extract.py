@@ -59,7 +59,9 @@ POSTS: dict[str, tuple[str, str]] = {
 }
 # heads of titles that may take a portfolio in lower case: "minister for home affairs and national security"
 PORTFOLIO_HEADS = {"minister", "commissioner", "state secretary", "secretary of state", "secretary"}
-PORTFOLIO_RE = re.compile(r"\s+(?:for|of)\s+(?:the\s+)?[a-z][a-z-]*(?:(?:,\s+|\s+and\s+|\s+)(?!of\b|for\b)[a-z][a-z-]*){0,6}")
+PORTFOLIO_RE = re.compile(
+    r"\s+(?:for|of)\s+(?:the\s+)?[a-z][a-z-]*(?:(?:,\s+|\s+and\s+|\s+)(?!of\b|for\b)[a-z][a-z-]*){0,6}"
+)
 # the body a title belongs to when nothing else is named ("the commissioner for migration")
 DEFAULT_BODY = {"commissioner": "european-commission", "home affairs commissioner": "european-commission"}
 # bodies that are not in the registry but whose titles belong to a registry actor:
@@ -212,6 +214,15 @@ COLLECTIVE = re.compile(
     re.I,
 )
 COOPERATION = re.compile(r"\bcooperation (?:between|with)\b", re.I)
+# a named fund: "the EU Emergency Trust Fund for Africa", "the Facility for Refugees in Turkey"
+FUND_RE = re.compile(
+    r"\b(?:the\s+)?(?:[A-Z][\w-]*\s+){0,4}(?:Trust\s+)?(?:Fund|Facility)\b"
+    r"(?:\s+for\s+(?:[\w-]+\s+){0,12}?[A-Z][\w-]+(?:\s+in\s+[A-Z][\w-]+)?)?"
+)
+MONEY = re.compile(
+    r"(?:[€$£]\s?[\d.,]+\s*(?:million|billion|bn|m)?|[\d.,]+\s*(?:million|billion)\s+(?:euros|dollars|pounds))",
+    re.I,
+)
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -357,7 +368,7 @@ class Extractor:
         draft = _Draft(text)
         spans = split_sentences(text)
         year = int(published[:4]) if published else None
-        sentences = []
+        sentences: list[_Sentence] = []
         for start, end in spans:
             body = text[start:end]
             quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
@@ -415,6 +426,7 @@ class Extractor:
         self._commitments(draft, sentences, actor_hits, meeting)
         clock.lap("agreements")
         self._cooperation(draft, sentences, actor_hits)
+        self._funds(draft, sentences, actor_hits)
         clock.lap("cooperation")
         annotation = self._annotation(draft, spans, article_id, published, title)
         clock.lap("output")
@@ -1129,6 +1141,15 @@ class Extractor:
             nouns.append((GENERIC_AGREEMENT, only[1], only[2]))
         else:
             nouns.append((GENERIC_AGREEMENT, "Treaty", "agreement"))
+        # first the documents, from the sentences that act on them; then every mention, before or after
+        for s in sentences:
+            if s.background or not AGREEMENT_VERBS.search(s.text):
+                continue
+            for pattern, cls, base in nouns:
+                m = next((m for m in pattern.finditer(text, s.start, s.end) if not s.inside_quote(m.start())), None)
+                if m and base not in made and not (base == "declaration" and self._in_message(s)):
+                    made[base] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
+                    draft.entity(made[base], type=cls, label=m.group())
         last: str | None = None
         for s in sentences:
             if s.background:
@@ -1140,13 +1161,8 @@ class Extractor:
                         m.group().lower() == "agreement" and cls == "Treaty" and not AGREEMENT_VERBS.search(s.text)
                     ):
                         continue
-                    if base == "declaration" and COMMUNICATION.search(s.text) and re.search(r"\bin a\b", s.text):
+                    if (base == "declaration" and self._in_message(s)) or base not in made:
                         continue
-                    if base not in made:
-                        if not AGREEMENT_VERBS.search(s.text):
-                            continue
-                        made[base] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
-                        draft.entity(made[base], type=cls, label=m.group())
                     draft.mention(made[base], m.start(), m.end())
                     if made[base] not in found:
                         found.append(made[base])
@@ -1164,6 +1180,11 @@ class Extractor:
         for aid in made.values():  # a signed document is "signed", even where a sentence says "agreed"
             if (aid, "modality", "modality:signed") in draft.relations:
                 draft.relations.pop((aid, "modality", "modality:agreed"), None)
+
+    @staticmethod
+    def _in_message(s: _Sentence) -> bool:
+        """ "said in a statement": a message, not an agreed text."""
+        return bool(COMMUNICATION.search(s.text) and re.search(r"\bin a\b", s.text))
 
     def _agreement_facts(
         self,
@@ -1247,9 +1268,8 @@ class Extractor:
                     draft.mention(cid, *mention)
                     subject = text[s.start : m.start()]
                     named = [h for h in self._hits_in(hits, s.start, m.start()) if not self._negated(s, h.start, h.end)]
-                    collective = None
-                    for collective in COLLECTIVE.finditer(subject):
-                        pass  # the last one, nearest the verb
+                    # the last collective phrase, nearest the verb
+                    collective = ([None, *COLLECTIVE.finditer(subject)])[-1]
                     if collective:
                         last_phrase = collective.group()
                         # "..., published by the Italian government, participants committed": the
@@ -1278,6 +1298,33 @@ class Extractor:
                                 object_is_literal=True,
                             )
                     self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    # -- funds ---------------------------------------------------------------------------------
+
+    def _funds(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
+        """A named fund, its later mentions ("the fund"), and who puts money into it."""
+        fid: str | None = None
+        for s in sentences:
+            if s.background:
+                continue
+            m = FUND_RE.search(s.text) if fid is None else None
+            if m and not s.inside_quote(s.start + m.start()):
+                name = re.sub(r"^the\s+", "", m.group())
+                if len(name.split()) >= 2:
+                    fid = "fund"
+                    draft.entity(fid, type="Fund", label=name)
+                    draft.mention(fid, s.start + m.start(), s.start + m.end())
+            if fid is None:
+                continue
+            for later in re.finditer(r"\b[Tt]he (?:fund|facility)\b", s.text):
+                draft.mention(fid, s.start + later.start(), s.start + later.end())
+            money = MONEY.search(s.text)
+            if money and any(s.start <= a < s.end for a, _b in draft.entities[fid].mentions):
+                funder = [h for h in self._hits_in(hits, s.start, s.start + money.start())]
+                if funder and not self._negated(s, funder[0].start, funder[0].end):
+                    draft.relate(funder[0].actor, "funds", fid, (s.start, s.end), 0.5)
+            if m:
+                self._topics(draft, fid, s.text, (s.start, s.end), 0.4)
 
     # -- cooperation ---------------------------------------------------------------------------
 
