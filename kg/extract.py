@@ -100,6 +100,7 @@ NOT_NAME_WORDS = {
     "Conference", "Mediterranean", "North", "South", "East", "West", "Process", "Fund", "Trust", "Facility",
     "Partnership", "Statement", "Plan", "Action", "Emergency", "Coast", "Guard", "King", "Chancellor",
 }  # fmt: skip
+NOT_NAME_WORDS |= {word.capitalize() for phrase in POSTS for word in phrase.split()} - {"Of", "For", "The"}
 
 MEETING_NOUNS = re.compile(
     r"\b(?:meeting|summit|conference|talks|videoconference|video conference|ministerial|event|gathering|session)\b",
