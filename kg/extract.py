@@ -100,6 +100,8 @@ NOT_NAME_WORDS = {
     "Conference", "Mediterranean", "North", "South", "East", "West", "Process", "Fund", "Trust", "Facility",
     "Partnership", "Statement", "Plan", "Action", "Emergency", "Coast", "Guard", "King", "Chancellor",
 }  # fmt: skip
+# parts of the world, never a meeting's place
+REGIONS = {"Africa", "Europe", "Asia", "America", "Americas", "Oceania", "Sahel", "Balkans", "Maghreb", "Gulf"}
 NOT_NAME_WORDS |= {word.capitalize() for phrase in POSTS for word in phrase.split()} - {"Of", "For", "The"}
 
 MEETING_NOUNS = re.compile(
@@ -307,6 +309,32 @@ class _Draft:
 
 
 @dataclass
+class _Places:
+    """Places the text names: id -> label and every span that names it (a capital in a place
+    context, "the Belgian capital", the dateline's city, "in Birgu")."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def add(self, label: str, start: int, end: int) -> str:
+        pid = slug(label)
+        self.labels.setdefault(pid, label)
+        if (start, end) not in self.spans.setdefault(pid, []):
+            self.spans[pid].append((start, end))
+        return pid
+
+    def within(self, start: int, end: int) -> list[str]:
+        """Ids of the places named between ``start`` and ``end``."""
+        return [pid for pid, spans in self.spans.items() if any(start <= a < end for a, _b in spans)]
+
+    def use(self, draft: _Draft, pid: str) -> None:
+        """Put the place in the draft with all its mentions."""
+        draft.entity(pid, type="Place", label=self.labels[pid])
+        for a, b in self.spans[pid]:
+            draft.mention(pid, a, b)
+
+
+@dataclass
 class _Sentence:
     start: int
     end: int
@@ -388,14 +416,14 @@ class Extractor:
             sentences.append(sentence)
         clock.lap("sentences")
         hits = self.gazetteer.find(text)
-        places: dict[str, tuple[int, int]] = {}
+        places = _Places()
         actor_hits: list[NameHit] = []
         for hit in hits:
             before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, hit.start - 20) : hit.start])
             if hit.kind == "metonym" and before and before.group(1) not in NOT_NAME_WORDS:
                 continue  # "Joseph Muscat" is a person, not Oman's capital
             if hit.kind == "metonym" and self.gazetteer.place_context(text, hit.start):
-                places.setdefault(slug(text[hit.start : hit.end]), (hit.start, hit.end))
+                places.add(text[hit.start : hit.end], hit.start, hit.end)
                 continue
             actor_hits.append(hit)
             draft.entity(hit.actor, registry=hit.actor)
@@ -418,6 +446,7 @@ class Extractor:
         clock.lap("actors")
         persons = self._persons(draft, sentences, actor_hits)
         clock.lap("persons")
+        self._more_places(text, sentences, actor_hits, places)
         self._later_meetings(draft, sentences, places, published)
         meeting = self._meeting(draft, sentences, actor_hits, persons, places, published)
         clock.lap("meeting")
@@ -717,8 +746,36 @@ class Extractor:
 
     # -- the meeting ---------------------------------------------------------------------------
 
+    def _more_places(self, text: str, sentences: list[_Sentence], hits: list[NameHit], places: _Places) -> None:
+        """Places beyond the registry's capitals: "the Belgian capital", "in Birgu", the dateline city."""
+        for s in sentences:
+            for m in re.finditer(r"\bthe (?P<dem>[A-Z]\w+) capital\b", s.text):
+                actor = self.registry.actors.get(self.gazetteer.demonyms.get(m.group("dem"), ""))
+                if actor is not None and actor.metonyms:
+                    places.add(actor.metonyms[0], s.start + m.start(), s.start + m.end())
+            if not (MEETING_NOUNS.search(s.text) or re.search(r"\b(?:held|met|hosted|ceremony)\b", s.text)):
+                continue
+            for m in re.finditer(r"\bin (?P<p>[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?)\b(?![ -]?[A-Z])", s.text):
+                a, b = s.start + m.start("p"), s.start + m.end("p")
+                name = m.group("p")
+                if (
+                    any(h.start < b and a < h.end for h in hits)
+                    or set(name.split()) & NOT_NAME_WORDS
+                    or name in self.gazetteer.demonyms
+                    or name.split()[-1] in REGIONS
+                    or s.inside_quote(a)
+                ):
+                    continue
+                places.add(name, a, b)
+        for s in sentences[:3]:
+            dateline = DATELINE_RE.match(s.text) if s.body else None
+            if dateline:
+                city = dateline.group("city").title()
+                if slug(city) in places.spans:
+                    places.add(city, s.start + dateline.start("city"), s.start + dateline.end("city"))
+
     def _later_meetings(
-        self, draft: _Draft, sentences: list[_Sentence], places: dict[str, tuple[int, int]], published: str | None
+        self, draft: _Draft, sentences: list[_Sentence], places: _Places, published: str | None
     ) -> None:
         """Meetings announced for later ("due to discuss migration at an informal summit in Valletta"):
         their own entity with place, date and topics; the sentence then says nothing about the
@@ -735,11 +792,9 @@ class Extractor:
             a, b = s.start + m.start("phrase"), s.start + m.end("phrase")
             draft.entity(mid, type="Meeting", label=re.sub(r"^(?:a|an)\s+", "", m.group("phrase")))
             draft.mention(mid, a, b)
-            for pid, (pa, pb) in places.items():
-                if b <= pa < s.end:
-                    draft.entity(pid, type="Place", label=draft.text[pa:pb])
-                    draft.mention(pid, pa, pb)
-                    draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.6)
+            for pid in places.within(b, s.end):
+                places.use(draft, pid)
+                draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.6)
             tail = _Sentence(b, s.end, draft.text[b : s.end], False, [])
             when = self._date(tail, published)
             if when:
@@ -753,7 +808,7 @@ class Extractor:
         sentences: list[_Sentence],
         hits: list[NameHit],
         persons: dict[str, str],
-        places: dict[str, tuple[int, int]],
+        places: _Places,
         published: str | None,
     ) -> str | None:
         text = draft.text
@@ -854,10 +909,11 @@ class Extractor:
                         draft.relate(who, "participatedIn", mid, evidence, 0.7, role=role)
 
     def _meeting_place_and_date(
-        self, draft: _Draft, s: _Sentence, mid: str, places: dict[str, tuple[int, int]], published: str | None
+        self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None
     ) -> None:
-        text = draft.text
-        if not (MEETING_NOUNS.search(s.text) or re.search(r"\b(?:held|met|took place|hosted|convened)\b", s.text)):
+        if not (
+            MEETING_NOUNS.search(s.text) or re.search(r"\b(?:held|met|took place|hosted|convened|ceremony)\b", s.text)
+        ):
             return
         online = ONLINE.search(s.text)
         if online and not s.inside_quote(s.start + online.start()):
@@ -875,11 +931,9 @@ class Extractor:
                 draft.entity(pid, type="Place", label=re.sub(r"^the\s+", "", name))
                 draft.mention(pid, a, a + len(name))
                 draft.relate(mid, "heldFrom", pid, (s.start, s.end), 0.7)
-        for pid, (a, b) in places.items():
-            if s.start <= a < s.end:
-                draft.entity(pid, type="Place", label=text[a:b])
-                draft.mention(pid, a, b)
-                draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.7)
+        for pid in places.within(s.start + s.body, s.end):
+            places.use(draft, pid)
+            draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.7)
         when = self._date(s, published)
         if when:
             draft.relate(mid, "date", when[0], when[1], 0.7, object_is_literal=True, datatype="date")
