@@ -12,11 +12,11 @@ as the reviewed-annotation YAML or as JSON.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import time
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from kg.annotation import sha256_text
@@ -344,8 +344,16 @@ class _Sentence:
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
     body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
 
+    matches: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
+
     def inside_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
+
+    def find(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """``pattern.search(self.text)``, computed once per sentence (the stages ask the same questions)."""
+        if pattern not in self.matches:
+            self.matches[pattern] = pattern.search(self.text)
+        return self.matches[pattern]
 
 
 class _Clock:
@@ -378,6 +386,7 @@ class Extractor:
         self.topic_re = (
             re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alternatives) + r")", re.I) if alternatives else None
         )
+        self._topic_cache: dict[str, set[str]] = {}  # text -> topic ids (the same sentences are asked often)
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -472,8 +481,16 @@ class Extractor:
         return None
 
     @staticmethod
-    def _hits_in(hits: Iterable[NameHit], start: int, end: int) -> list[NameHit]:
-        return [h for h in hits if start <= h.start and h.end <= end]
+    def _hits_in(hits: list[NameHit], start: int, end: int) -> list[NameHit]:
+        """The hits lying within ``start``–``end`` (``hits`` are in text order)."""
+        first = bisect.bisect_left(hits, start, key=lambda h: h.start)
+        out = []
+        for h in hits[first:]:
+            if h.start >= end:
+                break
+            if h.end <= end:
+                out.append(h)
+        return out
 
     def _negated(self, sentence: _Sentence, hit_start: int, hit_end: int) -> bool:
         """The clause holding the mention denies it ("Libya did not attend", "without Libya")."""
@@ -487,9 +504,10 @@ class Extractor:
         if NEGATION.search(clause):
             return True
         # "Neighbouring Libya, the other ..., was not part of the talks": the subject is denied
-        denied = NEGATED_PRESENCE.search(text)
         return bool(
-            denied and rel_end <= denied.start() and not re.search(r"\b(?:while|whereas|but)\b", text[:rel_start])
+            sentence.denied is not None
+            and rel_end <= sentence.denied
+            and not re.search(r"\b(?:while|whereas|but)\b", text[:rel_start])
         )
 
     # -- persons and posts ---------------------------------------------------------------------
@@ -500,6 +518,7 @@ class Extractor:
         represents: dict[str, str] = {}
         surnames: dict[str, str] = {}
         for sentence in sentences:
+            in_sentence = self._hits_in(hits, sentence.start, sentence.end)
             for m in NAME_RE.finditer(text, sentence.start, sentence.end):
                 name = m.group()
                 words = name.split()
@@ -514,11 +533,11 @@ class Extractor:
                 name = " ".join(words)
                 start = m.end() - len(name)
                 # drop leading words that name an actor: "Italy Luciana Lamorgese" -> "Luciana Lamorgese"
-                for h in hits:
+                for h in in_sentence:
                     if h.start <= start < h.end <= m.end():
                         name = text[h.end : m.end()].strip()
                         start = m.end() - len(name)
-                if len(name.split()) < 2 or any(h.start < m.end() and start < h.end for h in hits):
+                if len(name.split()) < 2 or any(h.start < m.end() and start < h.end for h in in_sentence):
                     continue
                 found = self._title_before(draft, sentence, start, m.end(), hits) or self._title_after(
                     draft, sentence, m.end(), hits
@@ -753,7 +772,7 @@ class Extractor:
                 actor = self.registry.actors.get(self.gazetteer.demonyms.get(m.group("dem"), ""))
                 if actor is not None and actor.metonyms:
                     places.add(actor.metonyms[0], s.start + m.start(), s.start + m.end())
-            if not (MEETING_NOUNS.search(s.text) or re.search(r"\b(?:held|met|hosted|ceremony)\b", s.text)):
+            if not (s.find(MEETING_NOUNS) or re.search(r"\b(?:held|met|hosted|ceremony)\b", s.text)):
                 continue
             for m in re.finditer(r"\bin (?P<p>[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?)\b(?![ -]?[A-Z])", s.text):
                 a, b = s.start + m.start("p"), s.start + m.end("p")
@@ -784,7 +803,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            m = OTHER_MEETING.search(s.text)
+            m = s.find(OTHER_MEETING)
             if not m or not FUTURE.search(s.text[: m.start()]) or s.inside_quote(s.start + m.start()):
                 continue
             number += 1
@@ -813,7 +832,7 @@ class Extractor:
     ) -> str | None:
         text = draft.text
         meeting_sentences = [
-            s for s in sentences if not s.background and (MEETING_NOUNS.search(s.text) or PARTICIPATION.search(s.text))
+            s for s in sentences if not s.background and (s.find(MEETING_NOUNS) or s.find(PARTICIPATION))
         ]
         if not meeting_sentences:
             return None
@@ -827,11 +846,11 @@ class Extractor:
                     draft.mention(mid, m.start(), m.end())
         if not draft.entities[mid].mentions:
             first = meeting_sentences[0]
-            cue = PARTICIPATION.search(first.text) or MEETING_NOUNS.search(first.text)
+            cue = first.find(PARTICIPATION) or first.find(MEETING_NOUNS)
             assert cue is not None
             draft.mention(mid, first.start + cue.start(), first.start + cue.end())
         for s in meeting_sentences:
-            if not PARTICIPATION.search(s.text) or COMMITMENT.search(s.text) or CRITIC_VERBS.search(s.text):
+            if not s.find(PARTICIPATION) or s.find(COMMITMENT) or s.find(CRITIC_VERBS):
                 continue
             attributed = self._speaker(draft, s, hits)
             for hit in self._hits_in(hits, s.start, s.end):
@@ -863,7 +882,7 @@ class Extractor:
         for index, s in enumerate(sentences):
             if s.background:
                 continue
-            if index == 0 or (PARTICIPATION.search(s.text) and not COMMITMENT.search(s.text)):
+            if index == 0 or (s.find(PARTICIPATION) and not s.find(COMMITMENT)):
                 self._topics(draft, mid, s.text, (s.start, s.end), 0.5)
             self._organiser_and_host(draft, s, hits, persons, mid)
             self._meeting_place_and_date(draft, s, mid, places, published)
@@ -911,11 +930,9 @@ class Extractor:
     def _meeting_place_and_date(
         self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None
     ) -> None:
-        if not (
-            MEETING_NOUNS.search(s.text) or re.search(r"\b(?:held|met|took place|hosted|convened|ceremony)\b", s.text)
-        ):
+        if not (s.find(MEETING_NOUNS) or re.search(r"\b(?:held|met|took place|hosted|convened|ceremony)\b", s.text)):
             return
-        online = ONLINE.search(s.text)
+        online = s.find(ONLINE)
         if online and not s.inside_quote(s.start + online.start()):
             oid = "videoconference"
             draft.entity(oid, type="OnlinePlace", label="videoconference")
@@ -1015,7 +1032,7 @@ class Extractor:
         last_org: str | None = None
         issued: set[str] = set()
         for s in sentences:
-            if COMMITMENT.search(s.text) and not re.search(r"\b(?:said|stated)\b", s.text):
+            if s.find(COMMITMENT) and not re.search(r"\b(?:said|stated)\b", s.text):
                 continue
             units: list[tuple[int, int, bool]] = [(a, b, True) for a, b in s.quotes if b - a > 2]
             if not units:
@@ -1030,7 +1047,7 @@ class Extractor:
                 a = s.start + clause.start("c")
                 units = [(a, a + len(clause.group("c").rstrip()), False)]
             sentence_speaker = self._speaker(draft, s, hits)
-            comm = COMMUNICATION.search(s.text)
+            comm = s.find(COMMUNICATION)
             comm_id = None
             if comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
                 kind = re.sub(r"^(?:the|a|an|in a|in the|its)\s+", "", comm.group().lower())
@@ -1045,9 +1062,9 @@ class Extractor:
                     who = [
                         pid for pid in persons if any(s.start <= x < s.end for x, _y in draft.entities[pid].mentions)
                     ]
-                    if who and (STRESS.search(s.text) or SPEECH.search(s.text)):
+                    if who and (s.find(STRESS) or s.find(SPEECH)):
                         speaker = who[0]
-                speech = SPEECH.search(s.text)
+                speech = s.find(SPEECH)
                 collective = COLLECTIVE.match(s.text.lstrip('"“ ')) if speaker is None else None
                 if speaker is None and comm_id is None and not collective and not speech:
                     continue
@@ -1062,7 +1079,7 @@ class Extractor:
                 draft.mention(cid, *mention)
                 if quoted:
                     draft.relate(cid, "quotation", inner, mention, 0.8, object_is_literal=True)
-                modality = "stressed" if STRESS.search(s.text) else "stated"
+                modality = "stressed" if s.find(STRESS) else "stated"
                 draft.relate(cid, "modality", f"modality:{modality}", (s.start, s.end), 0.7)
                 if speaker:
                     draft.relate(cid, "statedBy", speaker, (s.start, s.end), 0.75)
@@ -1071,7 +1088,7 @@ class Extractor:
                 if collective and meeting and speaker is None:
                     for party in self._collective(draft, collective.group(), meeting):
                         draft.relate(cid, "statedBy", party, (s.start, s.end), 0.55)
-                if meeting and (collective or PARTICIPATION.search(s.text)) and not CRITIC_VERBS.search(s.text):
+                if meeting and (collective or s.find(PARTICIPATION)) and not s.find(CRITIC_VERBS):
                     draft.relate(cid, "adoptedAt", meeting, (s.start, s.end), 0.6)
                 if (
                     comm
@@ -1163,9 +1180,14 @@ class Extractor:
     ) -> None:
         if self.topic_re is None:
             return
-        found: set[str] = set()
-        for m in self.topic_re.finditer(text):
-            found |= self.topic_of[m.group().lower()]
+        found = self._topic_cache.get(text)
+        if found is None:
+            found = set()
+            for m in self.topic_re.finditer(text):
+                found |= self.topic_of[m.group().lower()]
+            if len(self._topic_cache) > 4096:
+                self._topic_cache.clear()
+            self._topic_cache[text] = found
         for tid in sorted(found):
             draft.relate(subject, "about", f"topic:{tid}", evidence, confidence)
 
@@ -1186,7 +1208,7 @@ class Extractor:
         named = {
             base
             for s in sentences
-            if not s.background and AGREEMENT_VERBS.search(s.text)
+            if not s.background and s.find(AGREEMENT_VERBS)
             for pattern, _cls, base in AGREEMENT_NOUNS
             if any(not s.inside_quote(m.start()) for m in pattern.finditer(text, s.start, s.end))
         }
@@ -1198,7 +1220,7 @@ class Extractor:
             nouns.append((GENERIC_AGREEMENT, "Treaty", "agreement"))
         # first the documents, from the sentences that act on them; then every mention, before or after
         for s in sentences:
-            if s.background or not AGREEMENT_VERBS.search(s.text):
+            if s.background or not s.find(AGREEMENT_VERBS):
                 continue
             for pattern, cls, base in nouns:
                 m = next((m for m in pattern.finditer(text, s.start, s.end) if not s.inside_quote(m.start())), None)
@@ -1213,7 +1235,7 @@ class Extractor:
             for pattern, cls, base in nouns:
                 for m in pattern.finditer(text, s.start, s.end):
                     if s.inside_quote(m.start()) or (
-                        m.group().lower() == "agreement" and cls == "Treaty" and not AGREEMENT_VERBS.search(s.text)
+                        m.group().lower() == "agreement" and cls == "Treaty" and not s.find(AGREEMENT_VERBS)
                     ):
                         continue
                     if (base == "declaration" and self._in_message(s)) or base not in made:
@@ -1229,7 +1251,7 @@ class Extractor:
                 self._topics(draft, last, s.text, (s.start, s.end), 0.4)
             for aid in found:
                 last = aid
-                if AGREEMENT_VERBS.search(s.text):
+                if s.find(AGREEMENT_VERBS):
                     self._agreement_facts(draft, s, aid, hits, persons, meeting, published)
                 self._topics(draft, aid, s.text, (s.start, s.end), 0.5)
         for aid in made.values():  # a signed document is "signed", even where a sentence says "agreed"
@@ -1239,7 +1261,7 @@ class Extractor:
     @staticmethod
     def _in_message(s: _Sentence) -> bool:
         """ "said in a statement": a message, not an agreed text."""
-        return bool(COMMUNICATION.search(s.text) and re.search(r"\bin a\b", s.text))
+        return bool(s.find(COMMUNICATION) and re.search(r"\bin a\b", s.text))
 
     def _agreement_facts(
         self,
@@ -1255,8 +1277,8 @@ class Extractor:
 
         Its place is its meeting's (the shapes allow ``locatedIn`` on meetings only).
         """
-        signed = SIGNED.search(s.text)
-        verb = signed or AGREEMENT_VERBS.search(s.text)
+        signed = s.find(SIGNED)
+        verb = signed or s.find(AGREEMENT_VERBS)
         assert verb is not None
         # who acts: the words before the verb, or after "signed by" up to the next clause
         verb_at = s.start + verb.start()
@@ -1278,7 +1300,7 @@ class Extractor:
         for hit in self._hits_in(hits, s.start, s.end):
             if not acting(hit.start, hit.end) or self._negated(s, hit.start, hit.end) or s.inside_quote(hit.start):
                 continue
-            if CRITIC_VERBS.search(s.text):
+            if s.find(CRITIC_VERBS):
                 continue
             draft.relate(hit.actor, "partyTo", aid, (s.start, s.end), 0.6)
         for pid, actor in persons.items():
@@ -1424,12 +1446,17 @@ class Extractor:
         self, draft: _Draft, spans: list[tuple[int, int]], article_id: str, published: str | None, title: str | None
     ) -> Annotation:
         text = draft.text
+        by_subject: dict[str, list[Relation]] = {}
+        objects: set[tuple[str, str]] = set()
+        for r in draft.relations.values():
+            by_subject.setdefault(r.subject, []).append(r)
+            objects.add((r.predicate, r.object))
         # the shapes want one modality, one description and a party per commitment
         for eid, ent in sorted(draft.entities.items()):
             if ent.type != "Commitment":
                 continue
-            mine = [r for r in draft.relations.values() if r.subject == eid]
-            if not any(r.predicate == "partyTo" and r.object == eid for r in draft.relations.values()):
+            mine = by_subject.get(eid, [])
+            if ("partyTo", eid) not in objects:
                 for key in [k for k in draft.relations if eid in (k[0], k[2])]:
                     del draft.relations[key]
                 ent.mentions.clear()
@@ -1447,7 +1474,7 @@ class Extractor:
         # a claim needs someone who stated it or a message that carries it
         for eid, ent in sorted(draft.entities.items()):
             if ent.type == "Claim" and not any(
-                r.subject == eid and r.predicate in ("statedBy", "statedIn") for r in draft.relations.values()
+                r.predicate in ("statedBy", "statedIn") for r in by_subject.get(eid, [])
             ):
                 for key in [k for k in draft.relations if eid in (k[0], k[2])]:
                     del draft.relations[key]
@@ -1470,15 +1497,21 @@ class Extractor:
                 continue
             if not r.object_is_literal and not r.object.startswith(("topic:", "modality:")) and r.object not in known:
                 continue
-            relations.append(
-                replace(
+            confidence = round(r.confidence or 0.0, 2)
+            if (
+                confidence != r.confidence
+                or (r.stated_by and r.stated_by not in known)
+                or (r.stated_in and r.stated_in not in known)
+                or (r.role and r.role not in known)
+            ):
+                r = replace(
                     r,
                     stated_by=r.stated_by if r.stated_by in known else None,
                     stated_in=r.stated_in if r.stated_in in known else None,
                     role=r.role if r.role in known else None,
-                    confidence=round(r.confidence or 0.0, 2),
+                    confidence=confidence,
                 )
-            )
+            relations.append(r)
         first_line = text[spans[0][0] : spans[0][1]] if spans else ""
         meta = ArticleMeta(
             id=article_id,
