@@ -217,6 +217,13 @@ COLLECTIVE = re.compile(
     re.I,
 )
 COOPERATION = re.compile(r"\bcooperation (?:between|with)\b", re.I)
+# a message named as the source: "In a press release issued the same day, X said", "According to a
+# summary published by the Polish government", "In the conclusions of the conference, published by"
+SOURCE_MESSAGE = re.compile(
+    r"^(?:In|According to)\s+(?P<c>(?:the|a|an|its)\s+(?:joint\s+)?(?:press release|statement|communiqu[eé]|"
+    r"summary|conclusions|readout|message)(?:\s+of\s+the\s+\w+)?)(?:,?\s+(?:published|issued|released)"
+    r"(?P<by>\s+by\b)?)?"
+)
 # a named fund: "the EU Emergency Trust Fund for Africa", "the Facility for Refugees in Turkey"
 FUND_RE = re.compile(
     r"\b(?:the\s+)?(?:[A-Z][\w-]*\s+){0,4}(?:Trust\s+)?(?:Fund|Facility)\b"
@@ -1031,6 +1038,7 @@ class Extractor:
         counter = 0
         last_org: str | None = None
         issued: set[str] = set()
+        sources = self._source_messages(draft, sentences, hits)
         for s in sentences:
             if s.find(COMMITMENT) and not re.search(r"\b(?:said|stated)\b", s.text):
                 continue
@@ -1048,8 +1056,8 @@ class Extractor:
                 units = [(a, a + len(clause.group("c").rstrip()), False)]
             sentence_speaker = self._speaker(draft, s, hits)
             comm = s.find(COMMUNICATION)
-            comm_id = None
-            if comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
+            comm_id = sources.get(s.start)
+            if comm_id is None and comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
                 kind = re.sub(r"^(?:the|a|an|in a|in the|its)\s+", "", comm.group().lower())
                 comm_id = slug("communique" if kind.startswith("communiq") else kind)
                 draft.entity(comm_id, type="Communication", label=kind)
@@ -1106,6 +1114,33 @@ class Extractor:
                 ):
                     last_org = speaker
                 self._topics(draft, cid, inner, mention)
+
+    def _source_messages(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> dict[int, str]:
+        """Messages a sentence names as its source, with who issued them: sentence start -> message id."""
+        out: dict[int, str] = {}
+        for s in sentences:
+            m = SOURCE_MESSAGE.match(s.text)
+            if not m:
+                continue
+            kind = re.sub(r"^(?:the|a|an|its)\s+", "", m.group("c").lower())
+            kind = re.sub(r"\s+of\s+the\s+\w+$", "", kind)
+            mid = slug("communique" if kind.startswith("communiq") else kind)
+            if mid in draft.entities and draft.entities[mid].type != "Communication":
+                mid = f"{mid}-message"
+            draft.entity(mid, type="Communication", label=kind)
+            draft.mention(mid, s.start + m.start("c"), s.start + m.end("c"))
+            out[s.start] = mid
+            issuer = None
+            if m.group("by"):
+                after = self._hits_in(hits, s.start + m.end(), s.end)
+                issuer = after[0].actor if after and after[0].start - (s.start + m.end()) < 6 else None
+            else:
+                issuer = self._speaker(draft, s, hits)
+                if issuer not in self.registry.actors:
+                    issuer = None
+            if issuer:
+                draft.relate(mid, "issuedBy", issuer, (s.start, s.end), 0.6)
+        return out
 
     def _quote_speaker(self, draft: _Draft, s: _Sentence, start: int, end: int, hits: list[NameHit]) -> str | None:
         """Who says the quotation ``text[start:end]``: the name by the speech verb next to it."""
