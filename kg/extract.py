@@ -1064,8 +1064,15 @@ class Extractor:
                 lead = re.match(r"in\s+", comm.group())
                 a = s.start + comm.start() + (lead.end() if lead else 0)
                 draft.mention(comm_id, a, s.start + comm.end())
+            previous: tuple[str, str] | None = None  # (claim, speaker) of the sentence's last quotation
             for a, b, quoted in units:
                 speaker = (self._quote_speaker(draft, s, a, b, hits) if quoted else None) or sentence_speaker
+                if quoted and previous and speaker == previous[1]:
+                    # more words of the same speaker in the same sentence: one claim, several quotations
+                    inner = text[a + 1 : b - 1].strip().rstrip(",")
+                    draft.mention(previous[0], a, b)
+                    draft.relate(previous[0], "quotation", inner, (a, b), 0.7, object_is_literal=True)
+                    continue
                 if speaker is None and not comm_id:
                     who = [
                         pid for pid in persons if any(s.start <= x < s.end for x, _y in draft.entities[pid].mentions)
@@ -1091,6 +1098,7 @@ class Extractor:
                 draft.relate(cid, "modality", f"modality:{modality}", (s.start, s.end), 0.7)
                 if speaker:
                     draft.relate(cid, "statedBy", speaker, (s.start, s.end), 0.75)
+                    previous = (cid, speaker) if quoted else None
                 if comm_id:
                     draft.relate(cid, "statedIn", comm_id, (s.start, s.end), 0.8)
                 if collective and meeting and speaker is None:
@@ -1345,7 +1353,7 @@ class Extractor:
                     draft.relate(pid, "signed", aid, (s.start, s.end), 0.7)
                 draft.relate(actor, "partyTo", aid, (s.start, s.end), 0.6)
         draft.relate(aid, "modality", f"modality:{'signed' if signed else 'agreed'}", (s.start, s.end), 0.6)
-        if meeting and not signed and re.search(r"\b(?:adopted|agreed|endorsed)\b", s.text):
+        if meeting and re.search(r"\b(?:adopted|adopting|agreed|endorsed|signed|signing)\b", s.text):
             draft.relate(aid, "adoptedAt", meeting, (s.start, s.end), 0.5)
         when = self._date(s, published)
         if when:
