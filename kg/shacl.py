@@ -174,13 +174,21 @@ class Check:
     def query(self, sources: _Sources) -> str:
         """The SPARQL query of this check for one way of assembling the data graphs."""
         r = _Renderer(sources)
-        pattern = self.constraint.pattern(r, "?this", self.path, "?value")
+        rows = self.constraint.rows(r, r.focus(self.targets), self.path)
         extra = " ".join(f"?{name}" for name in self.constraint.columns())
-        return f"SELECT DISTINCT ?g ?this ?value {extra} WHERE {{\n{r.focus(self.targets)}\nLATERAL {{ {pattern} }}\n}}"
+        return f"SELECT DISTINCT ?g ?this ?value {extra} WHERE {{\n{rows}\n}}"
 
 
 # --------------------------------------------------------------------------------------------
 # how a query sees the data graph
+#
+# Patterns are set-based: each part of a query is evaluated once for all graphs and joined on
+# ?g (hash joins, MINUS), rather than once per focus node; pyoxigraph's correlated lookups
+# (FILTER EXISTS, LATERAL) cost time in proportion to how many graphs share a node.
+# A row from the ontology graph has no ?g: it joins with every checked graph. A row from a
+# registry graph has no ?g either when its subject is known to be referred to by the graph of the
+# row it joins (a focus node or value taken from that graph); otherwise the registry triple is
+# joined with the graphs that refer to its subject, which binds ?g.
 
 
 @dataclass(frozen=True)
@@ -200,6 +208,65 @@ class _Sources:
     subclasses: Mapping[str, frozenset[str]]
     selector: str = ""
     name: str = ""
+    blank_subjects: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Focus:
+    """Elements binding ?g and ?this, and whether ?this is always referred to by ?g."""
+
+    elements: tuple[_Element, ...]
+    referenced: bool
+
+
+_Triple = tuple[str, str, str, bool]  # subject, predicate, object, subject known to be referred to
+
+
+@dataclass(frozen=True)
+class _Bgp:
+    """Triple patterns on one graph; adjacent ones on the same graph are merged into one."""
+
+    graph: str
+    triples: tuple[str, ...]
+
+    def text(self) -> str:
+        return f"GRAPH {self.graph} {{ {' '.join(self.triples)} }}"
+
+
+_Element = str | _Bgp
+
+
+def _text(elements: Sequence[_Element]) -> str:
+    """The content of a group: VALUES first, FILTERs last, adjacent patterns on one graph merged.
+
+    Merging gives the engine one basic graph pattern to order the joins of; VALUES and FILTER
+    mean the same anywhere in a group (the variables kg generates are fresh, so moving VALUES
+    across a MINUS does not change what MINUS compares).
+    """
+    front: list[str] = []
+    middle: list[_Element] = []
+    back: list[str] = []
+    for e in elements:
+        if isinstance(e, str) and e.startswith("VALUES "):
+            front.append(e)
+        elif isinstance(e, str) and e.startswith("FILTER"):
+            back.append(e)
+        elif isinstance(e, _Bgp) and middle and isinstance(middle[-1], _Bgp) and middle[-1].graph == e.graph:
+            middle[-1] = _Bgp(e.graph, middle[-1].triples + e.triples)
+        elif e:
+            middle.append(e)
+    return " ".join([*front, *(m.text() if isinstance(m, _Bgp) else m for m in middle), *back])
+
+
+def _union(branches: Sequence[_Element]) -> _Element:
+    """One element for the union of ``branches`` (an element that matches nothing if there are none)."""
+    if not branches:
+        return "{ FILTER(false) }"
+    if len(branches) == 1:
+        only = branches[0]
+        # a lone BIND stays in the group whose earlier patterns bind its variables
+        return only if isinstance(only, _Bgp) or only.startswith("BIND(") else f"{{ {only} }}"
+    return " UNION ".join(f"{{ {b.text() if isinstance(b, _Bgp) else b} }}" for b in branches)
 
 
 class _Renderer:
@@ -222,102 +289,144 @@ class _Renderer:
             return False
         return types is None or bool(types & self.sources.types.get(graph, frozenset()))
 
-    def triple(
-        self, s: str, p: str, o: str, predicates: frozenset[str] | None = None, types: frozenset[str] | None = None
-    ) -> str:
-        """A group pattern matching ``s p o`` in the data graph.
+    def graphs(
+        self, predicates: frozenset[str] | None, types: frozenset[str] | None = None
+    ) -> tuple[list[str], list[str], list[str]]:
+        """The own, shared and referenced graphs (SPARQL syntax) that may hold such triples."""
+        src = self.sources
+        own = ["?g"] if src.own is None else [f"<{x}>" for x in src.own if self._may_hold(x, predicates, types)]
+        shared = [f"<{x}>" for x in src.shared if self._may_hold(x, predicates, types)]
+        referenced = [f"<{x}>" for x in src.referenced if self._may_hold(x, predicates, types)]
+        return own, shared, referenced
 
-        ``predicates`` are the IRIs a variable ``p`` can take (None: any); ``types`` the classes
-        an ``rdf:type`` pattern is after, so that graphs without such instances are skipped.
-        """
+    def about(self, graph: str, s: str, p: str, o: str) -> str:
+        """Triples ``s p o`` of a registry graph, with ?g bound to each checked graph referring to ``s``."""
+        names = list(dict.fromkeys(t for t in (s, p, o) if t.startswith("?")))
+        a, b, c = self.var("r"), self.var("r"), self.var("r")
+        return (
+            f"SELECT DISTINCT ?g {' '.join(names)} WHERE {{ GRAPH {graph} {{ {s} {p} {o} . }} "
+            f"{{ GRAPH ?g {{ {s} {a} {b} . }} }} UNION "
+            f"{{ GRAPH ?g {{ {c} {a} {s} . }} FILTER({a} != {_TYPE} && isIRI({s})) }} }}"
+        )
+
+    def _branches(
+        self, s: str, p: str, o: str, referenced: bool, predicates: frozenset[str] | None, types: frozenset[str] | None
+    ) -> list[_Element]:
         if s.startswith('"'):  # a literal is never a subject
-            return "{ FILTER(false) }"
+            return []
         if p.startswith("<"):
             predicates = frozenset({p[1:-1]})
         if p != _TYPE:
             types = None
+        elif types is None and o.startswith("<"):
+            types = frozenset({o[1:-1]})
+        own, shared, registry = self.graphs(predicates, types)
         pattern = f"{s} {p} {o} ."
-        src = self.sources
-        branches: list[str] = []
-        if src.own is None:
-            branches.append(f"GRAPH ?g {{ {pattern} }}")
-        else:
-            branches += [f"GRAPH <{x}> {{ {pattern} }}" for x in src.own if self._may_hold(x, predicates, types)]
-        branches += [f"GRAPH <{x}> {{ {pattern} }}" for x in src.shared if self._may_hold(x, predicates, types)]
-        for x in src.referenced:
-            if self._may_hold(x, predicates, types):
-                branches.append(f"GRAPH <{x}> {{ {pattern} }} FILTER EXISTS {{ {self.referred_to(s)} }}")
-        if not branches:
-            return "{ FILTER(false) }"
-        return " UNION ".join(f"{{ {b} }}" for b in branches)
+        branches: list[_Element] = [_Bgp(g, (pattern,)) for g in [*own, *shared]]
+        for g in registry:
+            branches.append(_Bgp(g, (pattern,)) if referenced else self.about(g, s, p, o))
+        return branches
 
-    def referred_to(self, node: str) -> str:
-        """``node`` is a subject in ``?g``, or an IRI object of a predicate other than rdf:type there."""
-        a, b, c = self.var("r"), self.var("r"), self.var("r")
-        return (
-            f"GRAPH ?g {{ {{ {node} {a} {b} . }} UNION "
-            f"{{ {c} {a} {node} . FILTER({a} != {_TYPE} && isIRI({node})) }} }}"
-        )
+    def bgp(
+        self,
+        triples: Sequence[_Triple],
+        hints: Mapping[str, tuple[frozenset[str] | None, frozenset[str] | None]] | None = None,
+    ) -> list[_Element]:
+        """Elements matching all ``triples`` in the data graph.
 
-    def values(self, this: str, path: Path | None, var: str) -> str:
-        """A group pattern binding ``var`` to each value node of ``this``."""
+        ``referenced`` (the fourth member of a triple): every row this joins has the subject
+        referred to by its ?g. ``hints`` give, per ``s + p + o``, the IRIs a variable predicate
+        can take and the classes an ``rdf:type`` pattern is after, so that graphs that cannot
+        match are skipped.
+        """
+        out: list[_Element] = []
+        for s, p, o, referenced in triples:
+            predicates, types = (hints or {}).get(s + p + o, (None, None))
+            out.append(_union(self._branches(s, p, o, referenced, predicates, types)))
+        return out
+
+    def holds(self, s: str, p: str, o: str, referenced: bool) -> _Element:
+        """An element with the rows of ``s p o`` in the data graph."""
+        return self.bgp([(s, p, o, referenced)])[0]
+
+    def values(self, this: str, path: Path | None, var: str, this_referenced: bool) -> list[tuple[_Element, str]]:
+        """Elements binding ``var`` to the value nodes of ``this``, each with an expression telling
+        whether the value is referred to by the row's ?g."""
         if path is None:
-            return f"BIND({this} AS {var})"
+            return [(f"BIND({this} AS {var})", "true" if this_referenced else "false")]
+        p = f"<{path.iri}>"
+        own, shared, registry = self.graphs(frozenset({path.iri}))
         if path.inverse:
-            return self.triple(var, f"<{path.iri}>", this)
-        return self.triple(this, f"<{path.iri}>", var)
+            pattern = f"{var} {p} {this} ."
+            out: list[tuple[_Element, str]] = [(_Bgp(g, (pattern,)), "true") for g in own]
+            out += [(_Bgp(g, (pattern,)), "false") for g in shared]
+            return out + [(self.about(g, var, p, this), "true") for g in registry]
+        pattern = f"{this} {p} {var} ."
+        # an IRI object of a triple in ?g is referred to by ?g, unless the predicate is rdf:type
+        in_own = "false" if p == _TYPE else f"isIRI({var})"
+        out = [(_Bgp(g, (pattern,)), in_own) for g in own]
+        out += [(_Bgp(g, (pattern,)), "false") for g in shared]
+        for g in registry:
+            out.append((_Bgp(g, (pattern,)) if this_referenced else self.about(g, this, p, var), "false"))
+        return out
 
-    def instance_of(self, node: str, cls: str) -> str:
-        """A group pattern with a solution when ``node`` is an instance of ``cls`` (or a subclass)."""
+    def instances(self, node: str, cls: str, ref: str, unreferenced: bool) -> tuple[list[_Element], bool]:
+        """Elements with the rows where ``node`` is an instance of ``cls`` (or a subclass), and
+        whether a registry row among them binds ``ref``.
+
+        A registry row binding ``ref`` to true counts only where ``node`` is referred to by the
+        row's graph; with ``unreferenced``, registry rows are also joined with the graphs that
+        refer to the node.
+        """
         classes = self.closure(cls)
         t = self.var("t")
-        return f"VALUES {t} {{ {' '.join(f'<{c}>' for c in sorted(classes))} }} " + self.triple(
-            node, _TYPE, t, types=classes
-        )
+        own, shared, registry = self.graphs(frozenset({str(RDF.type)}), classes)
+        pattern = f"{node} {_TYPE} {t} ."
+        branches: list[_Element] = [_Bgp(g, (pattern,)) for g in [*own, *shared]]
+        for g in registry:
+            branches.append(f"{_Bgp(g, (pattern,)).text()} BIND(true AS {ref})")
+            if unreferenced or g[1:-1] in self.sources.blank_subjects:
+                branches.append(self.about(g, node, _TYPE, t))
+        values = f"VALUES {t} {{ {' '.join(f'<{c}>' for c in sorted(classes))} }}"
+        return [values, _union(branches)], bool(registry)
 
-    def focus(self, targets: _Targets) -> str:
-        """A group pattern binding ``?g`` and ``?this`` to each focus node of the targets."""
+    def focus(self, targets: _Targets) -> _Focus:
+        """The focus nodes of the targets, with the graphs they are checked in."""
         triples: list[tuple[str, str, frozenset[str] | None, frozenset[str] | None]] = []
         if targets.classes:
             classes = frozenset().union(*(self.closure(c) for c in targets.classes))
             t = self.var("t")
-            triples.append(
-                (
-                    f"VALUES {t} {{ {' '.join(f'<{c}>' for c in sorted(classes))} }}",
-                    f"?this {_TYPE} {t} .",
-                    None,
-                    classes,
-                )
-            )
+            values = f"VALUES {t} {{ {' '.join(f'<{c}>' for c in sorted(classes))} }}"
+            triples.append((values, f"?this {_TYPE} {t} .", frozenset({str(RDF.type)}), classes))
         for p in sorted(targets.subjects_of):
             triples.append(("", f"?this <{p}> {self.var('o')} .", frozenset({p}), None))
         src = self.sources
         branches: list[str] = []
+        referenced = True
         for values, pattern, predicates, types in triples:
-            if src.own is None:
-                branches.append(f"{values} GRAPH ?g {{ {pattern} }} {src.selector}")
-                for x in src.shared:
-                    if self._may_hold(x, predicates, types):
-                        branches.append(f"{values} GRAPH <{x}> {{ {pattern} }} GRAPH ?g {{ }} {src.selector}")
-                for x in src.referenced:
-                    if self._may_hold(x, predicates, types):
-                        a, b, c = self.var("r"), self.var("r"), self.var("r")
-                        branches.append(
-                            f"{values} GRAPH <{x}> {{ {pattern} }} "
-                            f"{{ GRAPH ?g {{ ?this {a} {b} . }} }} UNION "
-                            f"{{ GRAPH ?g {{ {c} {a} ?this . }} FILTER({a} != {_TYPE} && isIRI(?this)) }} "
-                            f"{src.selector}"
-                        )
-            else:
-                for x in (*src.own, *src.shared):
-                    if self._may_hold(x, predicates, types):
-                        branches.append(f"{values} GRAPH <{x}> {{ {pattern} }}")
-        if not branches:
-            return "FILTER(false)"
-        union = " UNION ".join(f"{{ {b} }}" for b in branches)
+            own, shared, registry = self.graphs(predicates, types)
+            if src.own is not None:
+                branches += [f"{values} GRAPH {g} {{ {pattern} }}" for g in [*own, *shared]]
+                continue
+            if len(triples) == 1 and not shared and not registry:
+                # the common case: focus nodes typed in the checked graph, no subquery needed
+                return _Focus((values, _Bgp("?g", (pattern,)), src.selector), True)
+            branches.append(f"{values} GRAPH ?g {{ {pattern} }} {src.selector}")
+            for g in shared:
+                branches.append(f"{values} GRAPH {g} {{ {pattern} }} GRAPH ?g {{ }} {src.selector}")
+                referenced = False
+            for g in registry:
+                a, b, c = self.var("r"), self.var("r"), self.var("r")
+                branches.append(
+                    f"{values} GRAPH {g} {{ {pattern} }} "
+                    f"{{ GRAPH ?g {{ ?this {a} {b} . }} }} UNION "
+                    f"{{ GRAPH ?g {{ {c} {a} ?this . }} FILTER({a} != {_TYPE} && isIRI(?this)) }} {src.selector}"
+                )
+        union = _union(branches)
+        union = union.text() if isinstance(union, _Bgp) else union
         if src.own is None:
-            return f"{{ SELECT DISTINCT ?g ?this WHERE {{ {union} }} }}"
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }} BIND(<{src.name}> AS ?g)"
+            return _Focus((f"{{ SELECT DISTINCT ?g ?this WHERE {{ {union} }} }}",), referenced)
+        return _Focus((f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}", f"BIND(<{src.name}> AS ?g)"), True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,12 +434,12 @@ class _Renderer:
 
 
 class _Constraint:
-    """A constraint component with its parameters; renders the pattern of its violations."""
+    """A constraint component with its parameters; renders the rows of its violations."""
 
     component = ""
 
-    def pattern(self, r: _Renderer, this: str, path: Path | None, value: str) -> str:
-        """A group pattern with one solution per violation at focus ``this``, binding ``value`` if any."""
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+        """A group pattern with one solution (?g ?this, ?value if any) per violation."""
         raise NotImplementedError
 
     def columns(self) -> list[str]:
@@ -341,23 +450,37 @@ class _Constraint:
         raise NotImplementedError
 
 
+def _values(r: _Renderer, focus: _Focus, path: Path | None, var: str) -> _Element:
+    return _union([b for b, _ref in r.values("?this", path, var, focus.referenced)])
+
+
 class _ValueTest(_Constraint):
     """A condition each value node must meet; one violation per value node that does not."""
 
-    def condition(self, r: _Renderer, v: str) -> str:
+    def condition(self, v: str) -> str:
         raise NotImplementedError
 
-    def pattern(self, r: _Renderer, this: str, path: Path | None, value: str) -> str:
-        return f"{r.values(this, path, value)} FILTER(!COALESCE({self.condition(r, value)}, false))"
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+        test = f"FILTER(!COALESCE({self.condition('?value')}, false))"
+        return _text([*focus.elements, _values(r, focus, path, "?value"), test])
 
 
 @dataclass(frozen=True)
-class _Class(_ValueTest):
+class _Class(_Constraint):
     cls: str
     component = "Class"
 
-    def condition(self, r: _Renderer, v: str) -> str:
-        return f"EXISTS {{ {r.instance_of(v, self.cls)} }}"
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+        # literals have no rdf:type, so they are never taken out by MINUS: they violate sh:class
+        ref = r.var("ref")
+        branches = r.values("?this", path, "?value", focus.referenced)
+        unreferenced = any(e == "false" for _b, e in branches)
+        instances, with_ref = r.instances("?value", self.cls, ref, unreferenced)
+        if with_ref:
+            left = _union([_text([b, f"BIND({e} AS {ref})"]) for b, e in branches])
+        else:
+            left = _union([b for b, _e in branches])
+        return _text([*focus.elements, left, f"MINUS {{ {_text(instances)} }}"])
 
     def default_message(self, path: Path | None) -> str:
         return f"value is not an instance of {_curie(self.cls)}"
@@ -368,7 +491,7 @@ class _Datatype(_ValueTest):
     datatype: URIRef
     component = "Datatype"
 
-    def condition(self, r: _Renderer, v: str) -> str:
+    def condition(self, v: str) -> str:
         dt = self.datatype
         if dt == XSD.string:
             return f"(isLiteral({v}) && DATATYPE({v}) = <{XSD.string}>)"
@@ -395,7 +518,7 @@ class _NodeKind(_ValueTest):
     kind: URIRef
     component = "NodeKind"
 
-    def condition(self, r: _Renderer, v: str) -> str:
+    def condition(self, v: str) -> str:
         return "(" + _NODE_KINDS[self.kind].format(v=v) + ")"
 
     def default_message(self, path: Path | None) -> str:
@@ -408,7 +531,7 @@ class _Pattern(_ValueTest):
     flags: str
     component = "Pattern"
 
-    def condition(self, r: _Renderer, v: str) -> str:
+    def condition(self, v: str) -> str:
         flags = f", {_string(self.flags)}" if self.flags else ""
         return f"(!isBlank({v}) && REGEX(STR({v}), {_string(self.regex)}{flags}))"
 
@@ -421,7 +544,7 @@ class _MinLength(_ValueTest):
     length: int
     component = "MinLength"
 
-    def condition(self, r: _Renderer, v: str) -> str:
+    def condition(self, v: str) -> str:
         return f"(!isBlank({v}) && STRLEN(STR({v})) >= {self.length})"
 
     def default_message(self, path: Path | None) -> str:
@@ -433,7 +556,7 @@ class _In(_ValueTest):
     members: tuple[str, ...]
     component = "In"
 
-    def condition(self, r: _Renderer, v: str) -> str:
+    def condition(self, v: str) -> str:
         if not self.members:
             return "false"
         return "(" + " || ".join(f"sameTerm({v}, {m})" for m in self.members) + ")"
@@ -447,7 +570,7 @@ class _LanguageIn(_ValueTest):
     languages: tuple[str, ...]
     component = "LanguageIn"
 
-    def condition(self, r: _Renderer, v: str) -> str:
+    def condition(self, v: str) -> str:
         if not self.languages:
             return "false"
         tests = " || ".join(f"langMatches(LANG({v}), {_string(lang)})" for lang in self.languages)
@@ -462,8 +585,9 @@ class _MinCount(_Constraint):
     count: int
     component = "MinCount"
 
-    def pattern(self, r: _Renderer, this: str, path: Path | None, value: str) -> str:
-        return f"FILTER NOT EXISTS {{ {_distinct_values(r, this, path, self.count)} }}"
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+        found = _distinct_values(r, path, self.count, focus.referenced)
+        return _text([*focus.elements, f"MINUS {{ {_text(found)} }}"])
 
     def default_message(self, path: Path | None) -> str:
         return f"fewer than {self.count} value(s)"
@@ -474,21 +598,21 @@ class _MaxCount(_Constraint):
     count: int
     component = "MaxCount"
 
-    def pattern(self, r: _Renderer, this: str, path: Path | None, value: str) -> str:
-        return f"FILTER EXISTS {{ {_distinct_values(r, this, path, self.count + 1)} }}"
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+        return _text([*focus.elements, *_distinct_values(r, path, self.count + 1, focus.referenced)])
 
     def default_message(self, path: Path | None) -> str:
         return f"more than {self.count} value(s)"
 
 
-def _distinct_values(r: _Renderer, this: str, path: Path | None, count: int) -> str:
-    """A group pattern with a solution when ``this`` has at least ``count`` different values."""
+def _distinct_values(r: _Renderer, path: Path | None, count: int, referenced: bool) -> list[_Element]:
+    """Elements with rows where ?this has ``count`` different values (one row per combination)."""
     names = [r.var("v") for _ in range(count)]
-    parts = [r.values(this, path, v) for v in names]
+    parts: list[_Element] = [_union([b for b, _ref in r.values("?this", path, v, referenced)]) for v in names]
     different = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
     if different:
         parts.append(f"FILTER({' && '.join(different)})")
-    return " ".join(parts)
+    return parts
 
 
 @dataclass(frozen=True)
@@ -496,13 +620,14 @@ class _HasValue(_Constraint):
     term: str
     component = "HasValue"
 
-    def pattern(self, r: _Renderer, this: str, path: Path | None, value: str) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
         if path is None:
-            return f"FILTER(!sameTerm({this}, {self.term}))"
+            return _text([*focus.elements, f"FILTER(!sameTerm(?this, {self.term}))"])
+        p = f"<{path.iri}>"
         found = (
-            r.triple(self.term, f"<{path.iri}>", this) if path.inverse else r.triple(this, f"<{path.iri}>", self.term)
+            r.holds(self.term, p, "?this", False) if path.inverse else r.holds("?this", p, self.term, focus.referenced)
         )
-        return f"FILTER NOT EXISTS {{ {found} }}"
+        return _text([*focus.elements, f"MINUS {{ {_text([found])} }}"])
 
     def default_message(self, path: Path | None) -> str:
         return f"missing the value {_display(self.term)}"
@@ -513,12 +638,11 @@ class _LessThan(_Constraint):
     other: str
     component = "LessThan"
 
-    def pattern(self, r: _Renderer, this: str, path: Path | None, value: str) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
         w = r.var("w")
-        return (
-            f"{r.values(this, path, value)} {r.triple(this, f'<{self.other}>', w)} "
-            f"FILTER(!COALESCE({value} < {w}, false))"
-        )
+        other = r.holds("?this", f"<{self.other}>", w, focus.referenced)
+        test = f"FILTER(!COALESCE(?value < {w}, false))"
+        return _text([*focus.elements, _values(r, focus, path, "?value"), other, test])
 
     def default_message(self, path: Path | None) -> str:
         return f"value is not less than the value of {_curie(self.other)}"
@@ -529,20 +653,19 @@ class _Or(_Constraint):
     members: tuple[_Shape, ...]
     component = "Or"
 
-    def pattern(self, r: _Renderer, this: str, path: Path | None, value: str) -> str:
-        if not self.members:
-            return f"BIND({this} AS {value})"  # an empty sh:or is never satisfied
-        failed = " && ".join(f"EXISTS {{ {_violations(r, m, this)} }}" for m in self.members)
-        return f"FILTER({failed}) BIND({this} AS {value})"
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+        # a focus node violates sh:or when it violates every member shape
+        failed = [f"{{ SELECT DISTINCT ?g ?this WHERE {{ {_violations(r, m, focus)} }} }}" for m in self.members]
+        return _text([*focus.elements, *failed, "BIND(?this AS ?value)"])
 
     def default_message(self, path: Path | None) -> str:
         return "conforms to none of the sh:or alternatives"
 
 
-def _violations(r: _Renderer, shape: _Shape, this: str) -> str:
-    """A group pattern with a solution when ``this`` violates ``shape`` (any of its constraints)."""
-    parts = [c.pattern(r, this, shape.path, r.var("value")) for c in shape.constraints]
-    parts += [c.pattern(r, this, p.path, r.var("value")) for p in shape.properties for c in p.constraints]
+def _violations(r: _Renderer, shape: _Shape, focus: _Focus) -> str:
+    """Rows (?g ?this) of the focus nodes that violate ``shape`` (any of its constraints)."""
+    parts = [c.rows(r, focus, shape.path) for c in shape.constraints]
+    parts += [c.rows(r, focus, p.path) for p in shape.properties for c in p.constraints]
     if not parts:
         return "FILTER(false)"
     return " UNION ".join(f"{{ {p} }}" for p in parts)
@@ -550,15 +673,17 @@ def _violations(r: _Renderer, shape: _Shape, this: str) -> str:
 
 @dataclass(frozen=True)
 class _Sparql(_Constraint):
-    """A SHACL-SPARQL constraint: the ``WHERE`` clause rewritten onto the data-graph macro."""
+    """A SHACL-SPARQL constraint: the ``WHERE`` clause rewritten onto the data graph."""
 
     where: _Group
     projected: tuple[str, ...]
     message_template: str | None
     component = "SPARQL"
 
-    def pattern(self, r: _Renderer, this: str, path: Path | None, value: str) -> str:
-        return self.where.render(r, {})
+    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+        # joining the focus rows into the query's group is SHACL's pre-binding of $this for a
+        # group of triple patterns and filters (the subset kg supports)
+        return _text([*focus.elements, *self.where.render(r, {}, focus.referenced, top=True)])
 
     def columns(self) -> list[str]:
         return [f"u_{name}" for name in self.projected]
@@ -578,20 +703,90 @@ class _Group:
     triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
     filters: list[Any] = field(default_factory=list)
 
-    def render(self, r: _Renderer, allowed: dict[str, frozenset[str]]) -> str:
+    def variables(self) -> set[str]:
+        return {str(t) for triple in self.triples for t in triple if isinstance(t, Variable)}
+
+    def render(
+        self, r: _Renderer, allowed: dict[str, frozenset[str]], this_referenced: bool, top: bool = False
+    ) -> list[_Element]:
         # `?p IN (<a>, <b>)` as a conjunct of a filter of this group restricts ?p for the whole group
         allowed = {**allowed, **_in_lists(self.filters)}
-        bound_here = {str(t) for triple in self.triples for t in triple if isinstance(t, Variable)}
-        parts: list[str] = []
+        bound_here = self.variables()
+        parts: list[_Element] = []
         for name in sorted(set(allowed) & bound_here):
             if any(isinstance(p, Variable) and str(p) == name for _s, p, _o in self.triples):
                 # the same restriction as VALUES, so the engine looks the predicates up instead of scanning
                 parts.append(f"VALUES {_var(name)} {{ {' '.join(f'<{i}>' for i in sorted(allowed[name]))} }}")
-        for s, p, o in self.triples:
-            possible = allowed.get(str(p)) if isinstance(p, Variable) else None
-            parts.append(r.triple(_sparql_term(s), _sparql_term(p), _sparql_term(o), predicates=possible))
-        parts += [f"FILTER({_expression(f, r, allowed)})" for f in self.filters]
-        return " ".join(parts)
+        triples = [
+            (_sparql_term(s), _sparql_term(p), _sparql_term(o), this_referenced and s == Variable("this"))
+            for s, p, o in self.triples
+        ]
+        hints = {
+            s + p + o: (allowed.get(str(t[1])) if isinstance(t[1], Variable) else None, None)
+            for (s, p, o, _ref), t in zip(triples, self.triples, strict=True)
+        }
+        parts += r.bgp(triples, hints)
+        kept: list[Any] = []
+        for conjunct in _conjuncts(self.filters):
+            inner = _negated_group(conjunct)
+            if top and inner is not None and _minus_is_exact(inner, bound_here | {"this"}):
+                # NOT EXISTS on variables the group always binds is MINUS, which the engine runs
+                # as one anti-join instead of one lookup per row
+                parts.append(f"MINUS {{ {_text(inner.render(r, allowed, False))} }}")
+            else:
+                kept.append(conjunct)
+        parts += [f"FILTER({_expression(f, r, allowed)})" for f in kept]
+        return parts
+
+
+def _conjuncts(filters: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    stack = list(reversed(filters))
+    while stack:
+        e = stack.pop()
+        if getattr(e, "name", None) == "ConditionalAndExpression":
+            stack += reversed([e.expr, *(e.other or [])])
+        else:
+            out.append(e)
+    return out
+
+
+def _negated_group(e: Any) -> _Group | None:
+    return _group(e.graph) if getattr(e, "name", None) == "Builtin_NOTEXISTS" else None
+
+
+def _minus_is_exact(inner: _Group, bound: set[str]) -> bool:
+    """``FILTER NOT EXISTS { inner }`` equals ``MINUS { inner }`` in a group that always binds ``bound``."""
+    own = inner.variables()
+    for f in inner.filters:
+        if _has_exists(f) or not _expression_variables(f) <= own:
+            return False
+    return bool(own & bound)
+
+
+def _has_exists(e: Any) -> bool:
+    name = getattr(e, "name", None)
+    if name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+        return True
+    if hasattr(e, "items") and not isinstance(e, (Variable, URIRef, Literal)):
+        return any(_has_exists(v) for _k, v in e.items() if not str(_k).startswith("_"))
+    if isinstance(e, list):
+        return any(_has_exists(v) for v in e)
+    return False
+
+
+def _expression_variables(e: Any) -> set[str]:
+    if isinstance(e, Variable):
+        return {str(e)}
+    if isinstance(e, list):
+        return set().union(*(_expression_variables(v) for v in e)) if e else set()
+    if hasattr(e, "items") and not isinstance(e, (URIRef, Literal)):
+        found: set[str] = set()
+        for key, value in e.items():
+            if not str(key).startswith("_"):
+                found |= _expression_variables(value)
+        return found
+    return set()
 
 
 def _in_lists(filters: list[Any]) -> dict[str, frozenset[str]]:
@@ -653,7 +848,7 @@ def _expression(e: Any, r: _Renderer, allowed: dict[str, frozenset[str]]) -> str
     if name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
         group = _group(e.graph)
         keyword = "EXISTS" if name == "Builtin_EXISTS" else "NOT EXISTS"
-        return f"{keyword} {{ {group.render(r, allowed)} }}"
+        return f"{keyword} {{ {_text(group.render(r, allowed, False))} }}"
     if name in _BUILTINS:
         args = [_expression(e[a], r, allowed) for a in _BUILTIN_ARGS if e.get(a) is not None]
         return f"{_BUILTINS[name]}({', '.join(args)})"
@@ -1036,7 +1231,7 @@ def check_store(
     context = (ontology_graph, *registry_graphs)
     if graphs is not None and set(graphs) & set(context):
         raise ValueError("the ontology and registry graphs are context, not graphs to check")
-    predicates, types = _contents(store, context)
+    held = _contents(store, context)
     hierarchy = _hierarchy(store, [ontology_graph])
     own_hierarchy = _graphs_with_own_hierarchy(store, graphs, registry_graphs)
     violations: list[Violation] = []
@@ -1050,7 +1245,14 @@ def check_store(
         selector = _values_selector(normal)
     if normal is None or normal:
         sources = _Sources(
-            None, (ontology_graph,), tuple(registry_graphs), predicates, types, _closures(hierarchy, checks), selector
+            None,
+            (ontology_graph,),
+            tuple(registry_graphs),
+            held.predicates,
+            held.types,
+            _closures(hierarchy, checks),
+            selector,
+            blank_subjects=frozenset(held.blank_subjects),
         )
         violations += _run(store, checks, sources)
     for graph in sorted(own_hierarchy):
@@ -1059,10 +1261,11 @@ def check_store(
             None,
             (ontology_graph,),
             tuple(registry_graphs),
-            predicates,
-            types,
+            held.predicates,
+            held.types,
             _closures(hierarchy + extra, checks),
             _values_selector([graph]),
+            blank_subjects=frozenset(held.blank_subjects),
         )
         violations += _run(store, checks, sources)
     return sorted(set(violations))
@@ -1081,9 +1284,11 @@ def check_union(
     Violations are reported in graph ``name``.
     """
     context = (*graphs, ontology_graph)
-    predicates, types = _contents(store, context)
+    held = _contents(store, context)
     hierarchy = _hierarchy(store, context)
-    sources = _Sources(tuple(graphs), (ontology_graph,), (), predicates, types, _closures(hierarchy, checks), name=name)
+    sources = _Sources(
+        tuple(graphs), (ontology_graph,), (), held.predicates, held.types, _closures(hierarchy, checks), name=name
+    )
     return sorted(set(_run(store, checks, sources)))
 
 
@@ -1128,16 +1333,24 @@ def _violation(check: Check, row: Any, columns: list[str]) -> Violation:
     )
 
 
-def _contents(store: ox.Store, graphs: Iterable[str]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """Per graph: the predicates it uses and the classes it has instances of."""
-    predicates: dict[str, frozenset[str]] = {}
-    types: dict[str, frozenset[str]] = {}
+def _contents(store: ox.Store, graphs: Iterable[str]) -> _Contents:
+    """What the context graphs hold: predicates, classes with instances, blank-node subjects."""
+    contents = _Contents({}, {}, set())
     for graph in graphs:
         rows = store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        predicates[graph] = frozenset(row["p"].value for row in rows)  # type: ignore[union-attr]
+        contents.predicates[graph] = frozenset(row["p"].value for row in rows)  # type: ignore[union-attr]
         rows = store.query(f"SELECT DISTINCT ?c WHERE {{ GRAPH <{graph}> {{ ?s {_TYPE} ?c }} }}")
-        types[graph] = frozenset(row["c"].value for row in rows)  # type: ignore[union-attr]
-    return predicates, types
+        contents.types[graph] = frozenset(row["c"].value for row in rows)  # type: ignore[union-attr]
+        if store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER(isBlank(?s)) }} }}"):
+            contents.blank_subjects.add(graph)
+    return contents
+
+
+@dataclass(frozen=True)
+class _Contents:
+    predicates: dict[str, frozenset[str]]
+    types: dict[str, frozenset[str]]
+    blank_subjects: set[str]
 
 
 _SUBCLASS = f"<{RDFS.subClassOf}>"
