@@ -222,6 +222,12 @@ def _in_article(*triples: tuple[Node, Node, Node]) -> Mutation:
     return mutate
 
 
+def _bad_labels(ds: Dataset, _ontology: Ontology) -> None:
+    """An empty label (sh:minLength) and one without a language tag (sh:datatype, sh:languageIn)."""
+    _replace(ds.graph(ARTICLE), MEETING, RDFS.label, Literal("", lang="en"))
+    _replace(ds.graph(ARTICLE), ID["place/north-africa"], RDFS.label, Literal("North Africa", datatype=XSD.string))
+
+
 def _registry_hierarchy(ds: Dataset, _ontology: Ontology) -> None:
     """A registry node that is a class (below kg:Place) types an article node, which is then a place
     only through the registry's rdfs:subClassOf, and needs a label."""
@@ -287,6 +293,11 @@ MUTATIONS: dict[str, Mutation] = {
         (ID["article-001/t"], SKOS.prefLabel, Literal("t", lang="en")),
         (ID["article-001/t"], SKOS.inScheme, KG.modalities),
     ),
+    # checks of one kind on the same focus nodes run as one query (kg.shacl fuses them)
+    "maxCount, fused": _in_article((FACT, RDF.object, ID["actor/spain"])),
+    "class, fused, wrong evidence": _in_article((FACT, KG.evidence, MEETING)),
+    "class, fused, registry types": _in_article((FACT, KG.statedBy, TOPIC["smuggling"])),
+    "value tests on one path, fused": _bad_labels,
     # sh:nodeKind
     "nodeKind": lambda ds, _o: _replace(ds.graph(ARTICLE), FACT, RDF.predicate, Literal("participatedIn")),
     # sh:targetSubjectsOf: a link that is not a Wikidata entity, without a source
