@@ -40,6 +40,7 @@ literals (``"abc"^^xsd:date``) are kept as written by the store and are reported
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -98,7 +99,7 @@ _CASTABLE = {XSD.boolean, XSD.decimal, XSD.date, XSD.dateTime}
 
 
 @dataclass(frozen=True)
-class Path:
+class PropertyPath:
     """A SHACL property path kg supports: an IRI, or the inverse of one."""
 
     iri: str
@@ -146,7 +147,7 @@ class _Targets:
 class _Shape:
     node: Node
     name: str
-    path: Path | None
+    path: PropertyPath | None
     message: str | None
     constraints: list[_Constraint] = field(default_factory=list)
     properties: list[_Shape] = field(default_factory=list)
@@ -165,7 +166,7 @@ class Check:
     shape: str
     shape_node: Node
     component: str
-    path: Path | None
+    path: PropertyPath | None
     message: str
     shapes_file: str
     targets: _Targets
@@ -355,7 +356,9 @@ class _Renderer:
         """An element with the rows of ``s p o`` in the data graph."""
         return self.bgp([(s, p, o, referenced)])[0]
 
-    def values(self, this: str, path: Path | None, var: str, this_referenced: bool) -> list[tuple[_Element, str]]:
+    def values(
+        self, this: str, path: PropertyPath | None, var: str, this_referenced: bool
+    ) -> list[tuple[_Element, str]]:
         """Elements binding ``var`` to the value nodes of ``this``, each with an expression telling
         whether the value is referred to by the row's ?g."""
         if path is None:
@@ -444,7 +447,7 @@ class _Constraint:
 
     component = ""
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         """A group pattern with one solution (?g ?this, ?value if any) per violation."""
         raise NotImplementedError
 
@@ -452,11 +455,11 @@ class _Constraint:
         """Extra variables the check query returns (SPARQL constraints)."""
         return []
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         raise NotImplementedError
 
 
-def _values(r: _Renderer, focus: _Focus, path: Path | None, var: str) -> _Element:
+def _values(r: _Renderer, focus: _Focus, path: PropertyPath | None, var: str) -> _Element:
     return _union([b for b, _ref in r.values("?this", path, var, focus.referenced)])
 
 
@@ -466,7 +469,7 @@ class _ValueTest(_Constraint):
     def condition(self, v: str) -> str:
         raise NotImplementedError
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         test = f"FILTER(!COALESCE({self.condition('?value')}, false))"
         return _text([*focus.elements, _values(r, focus, path, "?value"), test])
 
@@ -476,7 +479,7 @@ class _Class(_Constraint):
     cls: str
     component = "Class"
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         # literals have no rdf:type, so they are never taken out by MINUS: they violate sh:class
         ref = r.var("ref")
         branches = r.values("?this", path, "?value", focus.referenced)
@@ -488,7 +491,7 @@ class _Class(_Constraint):
             left = _union([b for b, _e in branches])
         return _text([*focus.elements, left, f"MINUS {{ {_text(instances)} }}"])
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"value is not an instance of {_curie(self.cls)}"
 
 
@@ -515,7 +518,7 @@ class _Datatype(_ValueTest):
             return f"(isLiteral({v}) && DATATYPE({v}) = <{dt}> && isLiteral(<{dt}>({v})))"
         return f"(isLiteral({v}) && DATATYPE({v}) = <{dt}>)"
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"value is not a literal of datatype {_curie(str(self.datatype))}"
 
 
@@ -527,7 +530,7 @@ class _NodeKind(_ValueTest):
     def condition(self, v: str) -> str:
         return "(" + _NODE_KINDS[self.kind].format(v=v) + ")"
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"value is not of node kind {_curie(str(self.kind))}"
 
 
@@ -541,7 +544,7 @@ class _Pattern(_ValueTest):
         flags = f", {_string(self.flags)}" if self.flags else ""
         return f"(!isBlank({v}) && REGEX(STR({v}), {_string(self.regex)}{flags}))"
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"value does not match the pattern {self.regex!r}"
 
 
@@ -553,7 +556,7 @@ class _MinLength(_ValueTest):
     def condition(self, v: str) -> str:
         return f"(!isBlank({v}) && STRLEN(STR({v})) >= {self.length})"
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"value is shorter than {self.length} character(s)"
 
 
@@ -567,7 +570,7 @@ class _In(_ValueTest):
             return "false"
         return "(" + " || ".join(f"sameTerm({v}, {m})" for m in self.members) + ")"
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return "value is not one of " + ", ".join(_display(m) for m in self.members)
 
 
@@ -582,7 +585,7 @@ class _LanguageIn(_ValueTest):
         tests = " || ".join(f"langMatches(LANG({v}), {_string(lang)})" for lang in self.languages)
         return f"(isLiteral({v}) && ({tests}))"
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return "value has no language tag among " + ", ".join(self.languages)
 
 
@@ -591,11 +594,11 @@ class _MinCount(_Constraint):
     count: int
     component = "MinCount"
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         found = _distinct_values(r, path, self.count, focus.referenced)
         return _text([*focus.elements, f"MINUS {{ {_text(found)} }}"])
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"fewer than {self.count} value(s)"
 
 
@@ -604,14 +607,14 @@ class _MaxCount(_Constraint):
     count: int
     component = "MaxCount"
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         return _text([*focus.elements, *_distinct_values(r, path, self.count + 1, focus.referenced)])
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"more than {self.count} value(s)"
 
 
-def _distinct_values(r: _Renderer, path: Path | None, count: int, referenced: bool) -> list[_Element]:
+def _distinct_values(r: _Renderer, path: PropertyPath | None, count: int, referenced: bool) -> list[_Element]:
     """Elements with rows where ?this has ``count`` different values (one row per combination)."""
     names = [r.var("v") for _ in range(count)]
     parts: list[_Element] = [_union([b for b, _ref in r.values("?this", path, v, referenced)]) for v in names]
@@ -626,7 +629,7 @@ class _HasValue(_Constraint):
     term: str
     component = "HasValue"
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         if path is None:
             return _text([*focus.elements, f"FILTER(!sameTerm(?this, {self.term}))"])
         p = f"<{path.iri}>"
@@ -635,7 +638,7 @@ class _HasValue(_Constraint):
         )
         return _text([*focus.elements, f"MINUS {{ {_text([found])} }}"])
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"missing the value {_display(self.term)}"
 
 
@@ -644,13 +647,13 @@ class _LessThan(_Constraint):
     other: str
     component = "LessThan"
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         w = r.var("w")
         other = r.holds("?this", f"<{self.other}>", w, focus.referenced)
         test = f"FILTER(!COALESCE(?value < {w}, false))"
         return _text([*focus.elements, _values(r, focus, path, "?value"), other, test])
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return f"value is not less than the value of {_curie(self.other)}"
 
 
@@ -659,12 +662,12 @@ class _Or(_Constraint):
     members: tuple[_Shape, ...]
     component = "Or"
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         # a focus node violates sh:or when it violates every member shape
         failed = [f"{{ SELECT DISTINCT ?g ?this WHERE {{ {_violations(r, m, focus)} }} }}" for m in self.members]
         return _text([*focus.elements, *failed, "BIND(?this AS ?value)"])
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return "conforms to none of the sh:or alternatives"
 
 
@@ -686,7 +689,7 @@ class _Sparql(_Constraint):
     message_template: str | None
     component = "SPARQL"
 
-    def rows(self, r: _Renderer, focus: _Focus, path: Path | None) -> str:
+    def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
         # joining the focus rows into the query's group is SHACL's pre-binding of $this for a
         # group of triple patterns and filters (the subset kg supports)
         # (as a subquery: here the engine is faster filtering the query's rows first, then joining)
@@ -695,7 +698,7 @@ class _Sparql(_Constraint):
     def columns(self) -> list[str]:
         return [f"u_{name}" for name in self.projected]
 
-    def default_message(self, path: Path | None) -> str:
+    def default_message(self, path: PropertyPath | None) -> str:
         return "SPARQL constraint violated"
 
 
@@ -1073,18 +1076,18 @@ class _Compiler:
             return str(node)
         return " ".join(sorted(f"{p} {self.sort_key(o)}" for p, o in self.g.predicate_objects(node)))
 
-    def path(self, node: Node) -> Path | None:
+    def path(self, node: Node) -> PropertyPath | None:
         path = self.one(node, SH.path)
         if path is None:
             return None
         if isinstance(path, URIRef):
-            return Path(str(path))
+            return PropertyPath(str(path))
         inverse = self.one(path, SH.inversePath)
         if isinstance(path, BNode) and isinstance(inverse, URIRef) and len(list(self.g.predicate_objects(path))) == 1:
-            return Path(str(inverse), inverse=True)
+            return PropertyPath(str(inverse), inverse=True)
         raise self.refuse("a property path other than an IRI or [ sh:inversePath IRI ]", node)
 
-    def constraints(self, node: Node, path: Path | None) -> list[_Constraint]:
+    def constraints(self, node: Node, path: PropertyPath | None) -> list[_Constraint]:
         out: list[_Constraint] = []
         for cls in sorted(self.g.objects(node, SH["class"]), key=str):
             out.append(_Class(self.iri(node, cls, "sh:class")))
@@ -1659,19 +1662,27 @@ def _node_label(node: Node) -> str:
     return _curie(str(node)) if isinstance(node, URIRef) else f"_:{node}"
 
 
+_LITERAL = re.compile(r'^"(.*)"(?:\^\^<[^>]*>|@[A-Za-z0-9-]+)?$', re.DOTALL)
+
+
 def _display(term: str, inverse: bool = False) -> str:
-    """An N-Triples term shortened for a report: prefixed IRIs, literals as written."""
+    """An N-Triples term as kg.validate shows it: a prefixed IRI, or a literal's text quoted."""
     text = term
     if term.startswith("<") and term.endswith(">"):
         text = _curie(term[1:-1])
         if text.startswith("<"):
             text = term[1:-1]
+    elif match := _LITERAL.match(term):
+        try:
+            text = repr(json.loads(f'"{match.group(1)}"'))  # N-Triples escapes are JSON's
+        except ValueError:
+            text = repr(match.group(1))
     return ("^" if inverse else "") + text
 
 
 __all__ = [
     "Check",
-    "Path",
+    "PropertyPath",
     "ShapeChecks",
     "Violation",
     "check_store",
