@@ -1362,8 +1362,8 @@ def _screen_query(group: Sequence[Check], sources: _Sources) -> str:
 
 def _fusion_kind(check: Check, sources: _Sources) -> str | None:
     c, path = check.constraint, check.path
-    if sources.own is not None or path is None or path.inverse:
-        return None
+    if sources.own is not None or path is None or path.inverse or path.iri == str(RDF.type):
+        return None  # (objects of rdf:type do not count as referred to; the single check knows)
     if any(path.iri in sources.predicates.get(g, frozenset()) for g in (*sources.shared, *sources.referenced)):
         return None  # values also come from the ontology or the registry
     if isinstance(c, _MinCount) and c.count == 1:
@@ -1447,7 +1447,7 @@ def _violation(check: Check, row: Any, columns: list[str]) -> Violation:
         if isinstance(bound.get("path"), ox.NamedNode) and check.path is None:
             path = str(bound["path"])
         value = bound["value"] if bound.get("value") is not None else focus
-        for var, term in bound.items():
+        for var, term in [*bound.items(), ("this", focus)]:
             shown = _display(str(term)) if term is not None else "-"
             message = message.replace("{?" + var + "}", shown).replace("{$" + var + "}", shown)
     return Violation(
