@@ -42,6 +42,7 @@ literals (``"abc"^^xsd:date``) are kept as written by the store and are reported
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -63,9 +64,6 @@ ARTICLE_PREFIX = str(GRAPH["article/"])
 MAX_REPORTED = 20
 
 _TYPE = f"<{RDF.type}>"
-# a count is checked by looking for that many pairwise different values; beyond this it is refused
-_MAX_COUNTED = 4
-
 # sh: predicates the compiler understands; any other sh: predicate in a shapes graph is refused
 _SUPPORTED = {
     SH[name]
@@ -597,8 +595,10 @@ class _MinCount(_Constraint):
     component = "MinCount"
 
     def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
-        found = _distinct_values(r, path, self.count, focus.referenced)
-        return _text([*focus.elements, f"MINUS {{ {_text(found)} }}"])
+        if self.count == 1:
+            found = _distinct_values(r, path, 1, focus.referenced)
+            return _text([*focus.elements, f"MINUS {{ {_text(found)} }}"])
+        return _text([*focus.elements, f"MINUS {{ {_counted(r, focus, path, f'>= {self.count}')} }}"])
 
     def default_message(self, path: PropertyPath | None) -> str:
         return f"fewer than {self.count} value(s)"
@@ -610,14 +610,25 @@ class _MaxCount(_Constraint):
     component = "MaxCount"
 
     def rows(self, r: _Renderer, focus: _Focus, path: PropertyPath | None) -> str:
-        return _text([*focus.elements, *_distinct_values(r, path, self.count + 1, focus.referenced)])
+        if self.count <= 1:
+            return _text([*focus.elements, *_distinct_values(r, path, self.count + 1, focus.referenced)])
+        return _text([*focus.elements, _counted(r, focus, path, f"> {self.count}")])
 
     def default_message(self, path: PropertyPath | None) -> str:
         return f"more than {self.count} value(s)"
 
 
+def _counted(r: _Renderer, focus: _Focus, path: PropertyPath | None, test: str) -> str:
+    """A subquery with the focus rows whose number of different values passes ``test``."""
+    v = r.var("v")
+    # the focus is joined inside, so every value row has its ?g before the rows are counted
+    inner = _text([*focus.elements, _union([b for b, _ref in r.values("?this", path, v, focus.referenced)])])
+    return f"{{ SELECT ?g ?this WHERE {{ {inner} }} GROUP BY ?g ?this HAVING (COUNT(DISTINCT {v}) {test}) }}"
+
+
 def _distinct_values(r: _Renderer, path: PropertyPath | None, count: int, referenced: bool) -> list[_Element]:
-    """Elements with rows where ?this has ``count`` different values (one row per combination)."""
+    """Elements with rows where ?this has ``count`` different values (one row per combination;
+    used for counts of 1 and 2, where a join is cheaper than counting)."""
     names = [r.var("v") for _ in range(count)]
     parts: list[_Element] = [_union([b for b, _ref in r.values("?this", path, v, referenced)]) for v in names]
     different = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
@@ -987,8 +998,8 @@ class _Compiler:
     def run(self) -> list[Check]:
         self.scan()
         checks: list[Check] = []
-        for node in sorted(self.targeted(), key=_node_label):
-            shape = self.shape(node, _node_label(node))
+        for node in sorted(self.targeted(), key=self.label):
+            shape = self.shape(node, self.label(node))
             for c in shape.constraints:
                 checks.append(self.check(shape, c, shape.targets))
             for child in shape.properties:
@@ -1072,6 +1083,12 @@ class _Compiler:
             shape.properties.append(self.shape(child, label, nested=True))
         return shape
 
+    def label(self, node: Node) -> str:
+        """A shape's name: its prefixed IRI, or for a blank node a digest of what it says."""
+        if isinstance(node, BNode):
+            return "_:" + hashlib.sha256(self.sort_key(node).encode("utf-8")).hexdigest()[:12]
+        return _node_label(node)
+
     def sort_key(self, node: Node) -> str:
         """A description of a blank shape that does not depend on blank node ids."""
         if not isinstance(node, BNode):
@@ -1105,7 +1122,7 @@ class _Compiler:
         if flags is not None and not list(self.g.objects(node, SH.pattern)):
             raise self.refuse("sh:flags without sh:pattern", node)
         for length in sorted(self.g.objects(node, SH.minLength), key=str):
-            out.append(_MinLength(self.count(node, length, "sh:minLength", limit=None)))
+            out.append(_MinLength(self.count(node, length, "sh:minLength")))
         for members in self.g.objects(node, SH["in"]):
             out.append(_In(tuple(_sparql_term(m) for m in self.items(node, members, "sh:in"))))
         for value in sorted(self.g.objects(node, SH.hasValue), key=str):
@@ -1118,20 +1135,20 @@ class _Compiler:
         for n in self.g.objects(node, SH.minCount):
             if path is None:
                 raise self.refuse("sh:minCount on a node shape", node)
-            count = self.count(node, n, "sh:minCount", limit=_MAX_COUNTED)
+            count = self.count(node, n, "sh:minCount")
             if count > 0:  # sh:minCount 0 constrains nothing
                 out.append(_MinCount(count))
         for n in self.g.objects(node, SH.maxCount):
             if path is None:
                 raise self.refuse("sh:maxCount on a node shape", node)
-            out.append(_MaxCount(self.count(node, n, "sh:maxCount", limit=_MAX_COUNTED - 1)))
+            out.append(_MaxCount(self.count(node, n, "sh:maxCount")))
         for other in sorted(self.g.objects(node, SH.lessThan), key=str):
             if path is None:
                 raise self.refuse("sh:lessThan on a node shape", node)
             out.append(_LessThan(self.iri(node, other, "sh:lessThan")))
         for members in self.g.objects(node, SH["or"]):
             items = self.items(node, members, "sh:or")
-            base = self.names.get(node, _node_label(node))
+            base = self.names.get(node, self.label(node))
             shapes = [self.shape(m, f"{base}/or[{i + 1}]", nested=True) for i, m in enumerate(items)]
             out.append(_Or(tuple(shapes)))
         for constraint in self.g.objects(node, SH.sparql):
@@ -1169,12 +1186,10 @@ class _Compiler:
             raise self.refuse(f"the regular expression {str(pattern)!r} (not valid XPath syntax)", node)
         return _Pattern(str(pattern), flag_text)
 
-    def count(self, node: Node, value: Node, what: str, limit: int | None) -> int:
+    def count(self, node: Node, value: Node, what: str) -> int:
         number = value.toPython() if isinstance(value, Literal) else None
         if not isinstance(number, int) or isinstance(number, bool) or number < 0:
             raise self.refuse(f"{what} {value} (not a non-negative integer)", node)
-        if limit is not None and number > limit:
-            raise self.refuse(f"{what} {number} (counts above {limit})", node)
         return number
 
     def items(self, node: Node, head: Node, what: str) -> list[Node]:

@@ -534,6 +534,10 @@ SMALL_CASES = {
         "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:v ; sh:minCount 2 ; sh:maxCount 2 ] .",
         "ex:a a ex:T ; ex:v 1 . ex:b a ex:T ; ex:v 1 , 2 . ex:c a ex:T ; ex:v 1 , 2 , 3 .",
     ),
+    "minCount 3 and maxCount 3 (counted)": (
+        "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:v ; sh:minCount 3 ; sh:maxCount 3 ] .",
+        "ex:a a ex:T . ex:b a ex:T ; ex:v 1 , 2 . ex:c a ex:T ; ex:v 1 , 2 , 3 . ex:d a ex:T ; ex:v 1 , 2 , 3 , 4 .",
+    ),
     "hasValue on an inverse path": (
         "ex:S sh:targetClass ex:T ; sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:hasValue ex:x ] .",
         "ex:a a ex:T . ex:x ex:p ex:a . ex:b a ex:T . ex:y ex:p ex:b .",
@@ -584,7 +588,7 @@ REFUSED = {
     "sh:datatype xsd:gYear": "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:datatype xsd:gYear ] .",
     "sh:flags 'g'": "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:pattern 'a' ; sh:flags 'g' ] .",
     "not valid XPath syntax": "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:pattern '(' ] .",
-    "sh:minCount 5": "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:minCount 5 ] .",
+    "sh:minCount -1": "ex:S sh:targetClass ex:T ; sh:property [ sh:path ex:p ; sh:minCount -1 ] .",
     "sh:property on a property shape": "ex:S sh:targetClass ex:T ; sh:path ex:p ; sh:property [ sh:path ex:q ] .",
     "OPTIONAL": _sparql_shape("SELECT $this WHERE { OPTIONAL { $this ?p ?o } }"),
     "UNION": _sparql_shape("SELECT $this WHERE { { $this ?p ?o } UNION { ?o ?p $this } }"),
