@@ -11,7 +11,8 @@ one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's `
     │   ├── DuplicateId                   an id (or a mapping key) is defined twice
     │   ├── UnknownEntity                 an annotation names an id that is not defined
     │   ├── SpanMismatch                  offsets out of range, reversed, or not matching the text
-    │   └── MissingInput                  a folder or file kg needs is absent
+    │   ├── MissingInput                  a folder or file kg needs is absent
+    │   └── UnsupportedShape              a SHACL feature kg's native validator does not implement
     ├── ValidationFailed         exit 4   the built graph violates the SHACL shapes
     ├── OutputError              exit 5   an output could not be written (earlier outputs kept)
     │   └── BuildLocked                   another kg build is writing the same store
@@ -81,6 +82,10 @@ class SpanMismatch(InputError):
 
 class MissingInput(InputError):
     """A folder or file kg needs does not exist."""
+
+
+class UnsupportedShape(InputError):
+    """A shapes file uses a SHACL feature that kg's native validator does not implement."""
 
 
 class ValidationFailed(KgError):

@@ -12,11 +12,11 @@ as the reviewed-annotation YAML or as JSON.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import time
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from kg.annotation import sha256_text
@@ -51,7 +51,22 @@ POSTS: dict[str, tuple[str, str]] = {
     "director": ("director", "Director of {of}"),
     "secretary-general": ("secretary-general", "Secretary-General of {of}"),
     "high commissioner": ("high-commissioner", "High Commissioner of {of}"),
+    "chairperson": ("chairperson", "Chairperson of {of}"),
+    "chairman": ("chairperson", "Chairperson of {of}"),
+    "chairwoman": ("chairperson", "Chairperson of {of}"),
+    "deputy prime minister": ("deputy-prime-minister", "Deputy Prime Minister of {of}"),
+    "minister": ("minister", "Minister of {of}"),
 }
+# heads of titles that may take a portfolio in lower case: "minister for home affairs and national security"
+PORTFOLIO_HEADS = {"minister", "commissioner", "state secretary", "secretary of state", "secretary"}
+PORTFOLIO_RE = re.compile(
+    r"\s+(?:for|of)\s+(?:the\s+)?[a-z][a-z-]*(?:(?:,\s+|\s+and\s+|\s+)(?!of\b|for\b)[a-z][a-z-]*){0,6}"
+)
+# the body a title belongs to when nothing else is named ("the commissioner for migration")
+DEFAULT_BODY = {"commissioner": "european-commission", "home affairs commissioner": "european-commission"}
+# bodies that are not in the registry but whose titles belong to a registry actor:
+# name -> (actor, slug of the body for the post id, label of the body)
+SUB_BODIES = {"European Council": ("eu", "european-council", "the European Council")}
 POST_RE = "|".join(re.escape(p) for p in sorted(POSTS, key=len, reverse=True))
 # short names of bodies used before a title: "Commission President Ursula von der Leyen"
 BODY_SHORT = {"Commission": "european-commission", "European Commission": "european-commission"}
@@ -75,7 +90,7 @@ EXTRA_NAMES = {
 _LETTER = r"[^\W\d_]"
 _CAP = rf"(?:[A-ZÀ-ÖØ-Þ]{_LETTER}*(?:[-'’][A-ZÀ-ÖØ-Þa-z]{_LETTER}*)*)"
 _PARTICLE = r"(?:von der|von|van der|van|de la|de|del|della|da|di|du|al-|el-|bin|ben|ibn|Ould|Ben|Al-|El-|bint)"
-NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP}){{1,3}}")
+NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP}){{1,7}}")
 NOT_NAME_WORDS = {
     "The", "A", "An", "On", "In", "At", "But", "And", "European", "African", "Union", "Ministers", "Minister",
     "President", "Prime", "Commission", "Council", "Interior", "Home", "Secretary", "January", "February",
@@ -85,23 +100,34 @@ NOT_NAME_WORDS = {
     "Conference", "Mediterranean", "North", "South", "East", "West", "Process", "Fund", "Trust", "Facility",
     "Partnership", "Statement", "Plan", "Action", "Emergency", "Coast", "Guard", "King", "Chancellor",
 }  # fmt: skip
+# parts of the world, never a meeting's place
+REGIONS = {"Africa", "Europe", "Asia", "America", "Americas", "Oceania", "Sahel", "Balkans", "Maghreb", "Gulf"}
+NOT_NAME_WORDS |= {word.capitalize() for phrase in POSTS for word in phrase.split()} - {"Of", "For", "The"}
 
 MEETING_NOUNS = re.compile(
     r"\b(?:meeting|summit|conference|talks|videoconference|video conference|ministerial|event|gathering|session)\b",
     re.I,
 )
 MEETING_HEAD = re.compile(
-    r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering)\b", re.I
+    r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering)\b"
+    r"|(?<=\bfor )talks\b|(?<=\bheld )talks\b",
+    re.I,
 )
+# another meeting, announced for later: "at an informal summit in Valletta", "at a meeting on 8 October"
+OTHER_MEETING = re.compile(
+    r"\b(?:at|to|for)\s+(?P<phrase>(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|summit|conference|ministerial))\b"
+)
+FUTURE = re.compile(r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming)\b", re.I)
 PARTICIPATION = re.compile(
     r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|took part|take part|joined|gathered|"
     r"talks with|held talks|colleagues from|counterparts from|counterparts of|participants|delegations? from|"
     r"summit|conference|videoconference|ministers of|leaders of|leaders from|heads of state|talks|"
     r"sat down with|visit(?:ed|ing)?|welcomed|received|travell?ed to|in the presence of|ceremony|chaired|"
-    r"were present|was present|joined by|alongside|together with)\b",
+    r"were present|was present|joined by|alongside|together with|(?:was|were) represented by|as did|"
+    r"sent (?:ministers|a minister|a delegation|delegations|its|their|representatives|envoys))\b",
     re.I,
 )
-ORGANISED = re.compile(r"\b(?:convened|organi[sz]ed|called|initiated|at the invitation of)\b", re.I)
+ORGANISED = re.compile(r"\b(?:convened|organi[sz]ed|called|initiated|at the (?:invitation|initiative) of)\b", re.I)
 HOSTED = re.compile(r"\b(?:hosted|hostess|host(?!ile))\b", re.I)
 ONLINE = re.compile(r"\b(?:videoconference|video conference|video link|online|virtual(?:ly)?)\b", re.I)
 NEGATION = re.compile(
@@ -130,9 +156,12 @@ COMMUNICATION = re.compile(
     r"\b(?:the|a|an|in a|in the|its)\s+(?:joint\s+)?(?:message|communiqu[eé]|press release|statement)\b", re.I
 )
 COMMITMENT = re.compile(
-    r"\b(?P<verb>pledged to|agreed to|agreed on the need to|committed to|commit to|undertook to|vowed to|"
-    r"promised to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|expressed (?:their|its) commitment to|"
-    r"noted support|resolved to)\b",
+    r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)"
+    r"(?:\s+on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\s+yesterday|\s+today)?\s+to|"
+    r"agreed on the need to|commit to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|"
+    r"expressed (?:their|its) commitment to|noted support|"
+    r"(?:pledged|committed|promised)(?=\s+(?:an?\s+)?(?:initial\s+|additional\s+|further\s+|extra\s+)?"
+    r"(?:about\s+|some\s+|around\s+|nearly\s+)?(?:[€$£]\s?)?[\d.,]+\s*(?:million|billion|bn|m)\b))",
     re.I,
 )
 COMMITMENT_MODALITY = [
@@ -158,28 +187,52 @@ AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
         "MemorandumOfUnderstanding",
         "mou",
     ),
+    (re.compile(r"\baction plan\b", re.I), "JointStatement", "action-plan"),
     (
-        re.compile(r"\b(?:joint|political)\s+declaration\b|\bdeclaration\b|\bjoint statement\b|\baction plan\b", re.I),
+        re.compile(
+            r"\b(?:joint|political)\s+declaration\b|\bdeclaration\b|\bjoint statement\b|"
+            r"\b(?:[A-Z][\w]*[–-])?[A-Z][\w]*\s+Statement\b"
+        ),
         "JointStatement",
         "declaration",
     ),
-    (re.compile(r"\bprotocol\b|\btreaty\b|\baccord\b|\bdeal\b|\bagreement\b|\bpact\b", re.I), "Treaty", "agreement"),
+    (re.compile(r"\bprotocol\b|\btreaty\b", re.I), "Treaty", "agreement"),
 ]
+# words for any agreement: the article's one named document when it has one, else a treaty
+GENERIC_AGREEMENT = re.compile(r"\b(?:accord|deal|agreement|pact|arrangement)\b", re.I)
 CONTINUES = re.compile(
     r"(?:It|They|This|Under (?:the|its|this)|The (?:deal|agreement|memorandum|protocol|declaration|plan|text|"
     r"partnership|arrangement|accord|pact|statement|package))\b"
 )
 AGREEMENT_VERBS = re.compile(
-    r"\b(?:signed|sign|signing|agreed|adopted|concluded|endorsed|reached|struck|sealed|unveiled|inked|launched)\b",
+    r"\b(?:signed|sign|signing|agreed|agreeing|adopted|adopting|approved|approving|concluded|endorsed|endorsing|"
+    r"reached|struck|sealed|unveiled|inked|launched|launching)\b",
     re.I,
 )
 SIGNED = re.compile(r"\b(?:signed|signing|inked|put (?:their|his|her) signatures?)\b", re.I)
 COLLECTIVE = re.compile(
-    r"\b(?:the participants|they|the ministers|ministers|the leaders|leaders|the delegations|the two sides|"
-    r"both sides|the parties|all participants|european and african ministers)\b",
+    r"\b(?:the participants|participants|they|the ministers|ministers|the leaders|leaders|the delegations|"
+    r"the two (?:sides|countries|governments|states)|both (?:sides|countries|governments)|the parties|"
+    r"all participants|european and african ministers)\b",
     re.I,
 )
 COOPERATION = re.compile(r"\bcooperation (?:between|with)\b", re.I)
+# a message named as the source: "In a press release issued the same day, X said", "According to a
+# summary published by the Polish government", "In the conclusions of the conference, published by"
+SOURCE_MESSAGE = re.compile(
+    r"^(?:In|According to)\s+(?P<c>(?:the|a|an|its)\s+(?:joint\s+)?(?:press release|statement|communiqu[eé]|"
+    r"summary|conclusions|readout|message)(?:\s+of\s+the\s+\w+)?)(?:,?\s+(?:published|issued|released)"
+    r"(?P<by>\s+by\b)?)?"
+)
+# a named fund: "the EU Emergency Trust Fund for Africa", "the Facility for Refugees in Turkey"
+FUND_RE = re.compile(
+    r"\b(?:the\s+)?(?:[A-Z][\w-]*\s+){0,4}(?:Trust\s+)?(?:Fund|Facility)\b"
+    r"(?:\s+for\s+(?:[\w-]+\s+){0,12}?[A-Z][\w-]+(?:\s+in\s+[A-Z][\w-]+)?)?"
+)
+MONEY = re.compile(
+    r"(?:[€$£]\s?[\d.,]+\s*(?:million|billion|bn|m)?|[\d.,]+\s*(?:million|billion)\s+(?:euros|dollars|pounds))",
+    re.I,
+)
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -197,6 +250,13 @@ DATE_RE = re.compile(
     r"August|September|October|November|December)\s+(?P<d2>\d{1,2})(?:,\s*(?P<y2>\d{4}))?|"
     r"on\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
 )
+
+# "ROME, 2 February 2017 –", "BIRGU, Malta, 23 September 2019 –", "KIGALI, April 14, 2022 —"
+DATELINE_RE = re.compile(
+    r"(?P<city>[A-Z][A-Z'. -]+[A-Z])(?:,\s+[A-Z][\w .'-]+?)?,\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
+    r"[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*[-–—]+\s*"
+)
+RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today)\b", re.I)
 
 
 def slug(text: str) -> str:
@@ -256,6 +316,32 @@ class _Draft:
 
 
 @dataclass
+class _Places:
+    """Places the text names: id -> label and every span that names it (a capital in a place
+    context, "the Belgian capital", the dateline's city, "in Birgu")."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def add(self, label: str, start: int, end: int) -> str:
+        pid = slug(label)
+        self.labels.setdefault(pid, label)
+        if (start, end) not in self.spans.setdefault(pid, []):
+            self.spans[pid].append((start, end))
+        return pid
+
+    def within(self, start: int, end: int) -> list[str]:
+        """Ids of the places named between ``start`` and ``end``."""
+        return [pid for pid, spans in self.spans.items() if any(start <= a < end for a, _b in spans)]
+
+    def use(self, draft: _Draft, pid: str) -> None:
+        """Put the place in the draft with all its mentions."""
+        draft.entity(pid, type="Place", label=self.labels[pid])
+        for a, b in self.spans[pid]:
+            draft.mention(pid, a, b)
+
+
+@dataclass
 class _Sentence:
     start: int
     end: int
@@ -263,9 +349,18 @@ class _Sentence:
     background: bool
     quotes: list[tuple[int, int]]
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
+    body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
+
+    matches: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
 
     def inside_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
+
+    def find(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """``pattern.search(self.text)``, computed once per sentence (the stages ask the same questions)."""
+        if pattern not in self.matches:
+            self.matches[pattern] = pattern.search(self.text)
+        return self.matches[pattern]
 
 
 class _Clock:
@@ -298,6 +393,7 @@ class Extractor:
         self.topic_re = (
             re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alternatives) + r")", re.I) if alternatives else None
         )
+        self._topic_cache: dict[str, set[str]] = {}  # text -> topic ids (the same sentences are asked often)
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -317,7 +413,7 @@ class Extractor:
         draft = _Draft(text)
         spans = split_sentences(text)
         year = int(published[:4]) if published else None
-        sentences = []
+        sentences: list[_Sentence] = []
         for start, end in spans:
             body = text[start:end]
             quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
@@ -325,17 +421,25 @@ class Extractor:
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
             denial = NEGATED_PRESENCE.search(body)
-            sentences.append(_Sentence(start, end, body, background, quotes, denial.start() if denial else None))
+            sentence = _Sentence(start, end, body, background, quotes, denial.start() if denial else None)
+            dateline = DATELINE_RE.match(body) if len(sentences) < 3 else None
+            if dateline:
+                sentence.body = dateline.end()
+                if published is None:  # the dateline's date is the article's
+                    found = self._date(_Sentence(start, end, dateline.group("date"), False, []), None)
+                    published = found[0] if found else None
+                    year = int(published[:4]) if published else None
+            sentences.append(sentence)
         clock.lap("sentences")
         hits = self.gazetteer.find(text)
-        places: dict[str, tuple[int, int]] = {}
+        places = _Places()
         actor_hits: list[NameHit] = []
         for hit in hits:
             before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, hit.start - 20) : hit.start])
             if hit.kind == "metonym" and before and before.group(1) not in NOT_NAME_WORDS:
                 continue  # "Joseph Muscat" is a person, not Oman's capital
             if hit.kind == "metonym" and self.gazetteer.place_context(text, hit.start):
-                places.setdefault(slug(text[hit.start : hit.end]), (hit.start, hit.end))
+                places.add(text[hit.start : hit.end], hit.start, hit.end)
                 continue
             actor_hits.append(hit)
             draft.entity(hit.actor, registry=hit.actor)
@@ -358,6 +462,8 @@ class Extractor:
         clock.lap("actors")
         persons = self._persons(draft, sentences, actor_hits)
         clock.lap("persons")
+        self._more_places(text, sentences, actor_hits, places)
+        self._later_meetings(draft, sentences, places, published)
         meeting = self._meeting(draft, sentences, actor_hits, persons, places, published)
         clock.lap("meeting")
         self._claims(draft, sentences, actor_hits, persons, meeting)
@@ -366,6 +472,7 @@ class Extractor:
         self._commitments(draft, sentences, actor_hits, meeting)
         clock.lap("agreements")
         self._cooperation(draft, sentences, actor_hits)
+        self._funds(draft, sentences, actor_hits)
         clock.lap("cooperation")
         annotation = self._annotation(draft, spans, article_id, published, title)
         clock.lap("output")
@@ -381,8 +488,16 @@ class Extractor:
         return None
 
     @staticmethod
-    def _hits_in(hits: Iterable[NameHit], start: int, end: int) -> list[NameHit]:
-        return [h for h in hits if start <= h.start and h.end <= end]
+    def _hits_in(hits: list[NameHit], start: int, end: int) -> list[NameHit]:
+        """The hits lying within ``start``–``end`` (``hits`` are in text order)."""
+        first = bisect.bisect_left(hits, start, key=lambda h: h.start)
+        out = []
+        for h in hits[first:]:
+            if h.start >= end:
+                break
+            if h.end <= end:
+                out.append(h)
+        return out
 
     def _negated(self, sentence: _Sentence, hit_start: int, hit_end: int) -> bool:
         """The clause holding the mention denies it ("Libya did not attend", "without Libya")."""
@@ -396,9 +511,10 @@ class Extractor:
         if NEGATION.search(clause):
             return True
         # "Neighbouring Libya, the other ..., was not part of the talks": the subject is denied
-        denied = NEGATED_PRESENCE.search(text)
         return bool(
-            denied and rel_end <= denied.start() and not re.search(r"\b(?:while|whereas|but)\b", text[:rel_start])
+            sentence.denied is not None
+            and rel_end <= sentence.denied
+            and not re.search(r"\b(?:while|whereas|but)\b", text[:rel_start])
         )
 
     # -- persons and posts ---------------------------------------------------------------------
@@ -409,6 +525,7 @@ class Extractor:
         represents: dict[str, str] = {}
         surnames: dict[str, str] = {}
         for sentence in sentences:
+            in_sentence = self._hits_in(hits, sentence.start, sentence.end)
             for m in NAME_RE.finditer(text, sentence.start, sentence.end):
                 name = m.group()
                 words = name.split()
@@ -423,13 +540,13 @@ class Extractor:
                 name = " ".join(words)
                 start = m.end() - len(name)
                 # drop leading words that name an actor: "Italy Luciana Lamorgese" -> "Luciana Lamorgese"
-                for h in hits:
+                for h in in_sentence:
                     if h.start <= start < h.end <= m.end():
                         name = text[h.end : m.end()].strip()
                         start = m.end() - len(name)
-                if len(name.split()) < 2 or any(h.start < m.end() and start < h.end for h in hits):
+                if len(name.split()) < 2 or any(h.start < m.end() and start < h.end for h in in_sentence):
                     continue
-                found = self._title_before(draft, sentence, start, hits) or self._title_after(
+                found = self._title_before(draft, sentence, start, m.end(), hits) or self._title_after(
                     draft, sentence, m.end(), hits
                 )
                 if not found:
@@ -480,7 +597,7 @@ class Extractor:
         return inside[-1] if inside else (next((h for h in hits if start <= h.start and h.end <= end), None))
 
     def _title_before(
-        self, draft: _Draft, sentence: _Sentence, name_start: int, hits: list[NameHit]
+        self, draft: _Draft, sentence: _Sentence, name_start: int, name_end: int, hits: list[NameHit]
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         text = draft.text
         window_start = max(sentence.start, name_start - 90)
@@ -527,11 +644,18 @@ class Extractor:
                 for short, body in BODY_SHORT.items():
                     if before.rstrip().endswith(short):
                         actor, title_start = body, post_start - len(before) + before.rstrip().rfind(short)
-            if actor is None and re.search(r"\bits\s*$", before):
-                # "its interior minister": the last state named before
-                states = [h for h in hits if h.end <= post_start and self.registry.actors[h.actor].type == "State"]
-                if states:
-                    actor = states[-1].actor
+            if actor is None:
+                for body, (owner, body_slug, body_label) in SUB_BODIES.items():
+                    if before.rstrip().endswith(body):
+                        actor, title_start = owner, post_start - len(before) + before.rstrip().rfind(body)
+                        slug_label = (f"{body_slug}-{slug_label[0]}", slug_label[1].replace("{of}", body_label))
+            if actor is None and re.search(r"\b[Ii]ts\s*$", before):
+                # "its interior minister", "Its chairperson": the last actor named before
+                owners = [h for h in hits if h.end <= post_start and self.registry.actors[h.actor].type != "Place"]
+                if owners:
+                    actor = owners[-1].actor
+            if actor is None:
+                actor = self._bare_title_actor(draft, sentence, m.group("post").lower(), post_start, name_end, hits)
         if actor is None or actor not in self.registry.actors:
             return None
         if title_start < post_start and actor in {h.actor for h in hits if h.start == title_start} | set(
@@ -547,6 +671,34 @@ class Extractor:
             title_start -= 4
         label = slug_label[1].format(of=self.registry.actors[actor].label)
         return actor, slug_label[0], label, (title_start, title_end)
+
+    def _bare_title_actor(
+        self, draft: _Draft, sentence: _Sentence, post: str, post_start: int, name_end: int, hits: list[NameHit]
+    ) -> str | None:
+        """Whom "Prime Minister NAME" serves when the title names no one: "NAME of X", the body such
+        titles belong to, the state of a titled person named earlier in the sentence, or "X was
+        represented by"."""
+        text = draft.text
+        after = re.match(r"\s+of\s+(?:the\s+)?", text[name_end : name_end + 12])
+        if after:
+            nxt = next((h for h in hits if h.start == name_end + after.end()), None)
+            if nxt:
+                return nxt.actor
+        if post in DEFAULT_BODY:
+            return DEFAULT_BODY[post]
+        represented = re.search(r"\b(?:was|were) represented by\b", text[sentence.start : post_start])
+        if represented:
+            owners = [h for h in hits if sentence.start <= h.end <= sentence.start + represented.start()]
+            if owners:
+                return owners[-1].actor
+        earlier = [
+            r
+            for r in draft.relations.values()
+            if r.predicate == "represents" and sentence.start <= r.evidence[0].start < post_start
+        ]
+        if earlier and self.registry.actors[earlier[-1].object].type == "State":
+            return earlier[-1].object
+        return None
 
     def _counterpart(
         self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int
@@ -583,25 +735,98 @@ class Extractor:
         )
         if not m:
             return None
-        slug_label = POSTS[m.group("post").lower()]
+        post = m.group("post").lower()
+        slug_label = POSTS[post]
         start = name_end + m.start() + 2
+        end = name_end + m.end("post")
         near = None
+        actor: str | None = None
         if m.group("of"):
             near = self._actor_near(hits, name_end + m.start("of"), name_end + m.end("of"))
-        if near is None and m.group("pre") is not None:
+            for body, (owner, body_slug, body_label) in SUB_BODIES.items():
+                if near is None and re.match(rf"(?:the\s+)?{body}\b", m.group("of")):
+                    actor, end = owner, name_end + m.start("of") + m.group("of").index(body) + len(body)
+                    slug_label = (f"{body_slug}-{slug_label[0]}", slug_label[1].replace("{of}", body_label))
+        if near is None and actor is None and m.group("pre") is not None:
             near = self._actor_near(hits, name_end + m.start("pre"), name_end + m.end("pre"))
-        actor = near.actor if near else None
+        if near is not None:
+            actor, end = near.actor, max(end, near.end)
+        elif post in PORTFOLIO_HEADS:
+            # "the commissioner for migration, home affairs and citizenship"
+            pm = PORTFOLIO_RE.match(text, name_end + m.end("post"), sentence.end)
+            if pm:
+                end = pm.end()
+                phrase = re.sub(r"\s+", " ", text[name_end + m.start("post") : end]).lower()
+                words = [w if w in ("for", "of", "and", "the") else w.capitalize() for w in phrase.split(" ")]
+                slug_label = (slug(phrase), " ".join(words) + " of {of}")
         if actor is None and m.group("pre") and self.gazetteer.demonym_re:
             dm = self.gazetteer.demonym_re.search(m.group("pre"))
             if dm:
                 actor = self.gazetteer.demonyms[dm.group(1)]
         if actor is None:
+            actor = DEFAULT_BODY.get(post)
+        if actor is None:
             return None
-        end = max(name_end + m.end("post"), near.end if near else 0)
         label = slug_label[1].format(of=self.registry.actors[actor].label)
         return actor, slug_label[0], label, (start, end)
 
     # -- the meeting ---------------------------------------------------------------------------
+
+    def _more_places(self, text: str, sentences: list[_Sentence], hits: list[NameHit], places: _Places) -> None:
+        """Places beyond the registry's capitals: "the Belgian capital", "in Birgu", the dateline city."""
+        for s in sentences:
+            for m in re.finditer(r"\bthe (?P<dem>[A-Z]\w+) capital\b", s.text):
+                actor = self.registry.actors.get(self.gazetteer.demonyms.get(m.group("dem"), ""))
+                if actor is not None and actor.metonyms:
+                    places.add(actor.metonyms[0], s.start + m.start(), s.start + m.end())
+            if not (s.find(MEETING_NOUNS) or re.search(r"\b(?:held|met|hosted|ceremony)\b", s.text)):
+                continue
+            for m in re.finditer(r"\bin (?P<p>[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?)\b(?![ -]?[A-Z])", s.text):
+                a, b = s.start + m.start("p"), s.start + m.end("p")
+                name = m.group("p")
+                if (
+                    any(h.start < b and a < h.end for h in hits)
+                    or set(name.split()) & NOT_NAME_WORDS
+                    or name in self.gazetteer.demonyms
+                    or name.split()[-1] in REGIONS
+                    or s.inside_quote(a)
+                ):
+                    continue
+                places.add(name, a, b)
+        for s in sentences[:3]:
+            dateline = DATELINE_RE.match(s.text) if s.body else None
+            if dateline:
+                city = dateline.group("city").title()
+                if slug(city) in places.spans:
+                    places.add(city, s.start + dateline.start("city"), s.start + dateline.end("city"))
+
+    def _later_meetings(
+        self, draft: _Draft, sentences: list[_Sentence], places: _Places, published: str | None
+    ) -> None:
+        """Meetings announced for later ("due to discuss migration at an informal summit in Valletta"):
+        their own entity with place, date and topics; the sentence then says nothing about the
+        article's meeting, so it is set aside as background."""
+        number = 1
+        for s in sentences:
+            if s.background:
+                continue
+            m = s.find(OTHER_MEETING)
+            if not m or not FUTURE.search(s.text[: m.start()]) or s.inside_quote(s.start + m.start()):
+                continue
+            number += 1
+            mid = f"meeting-{number}"
+            a, b = s.start + m.start("phrase"), s.start + m.end("phrase")
+            draft.entity(mid, type="Meeting", label=re.sub(r"^(?:a|an)\s+", "", m.group("phrase")))
+            draft.mention(mid, a, b)
+            for pid in places.within(b, s.end):
+                places.use(draft, pid)
+                draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.6)
+            tail = _Sentence(b, s.end, draft.text[b : s.end], False, [])
+            when = self._date(tail, published)
+            if when:
+                draft.relate(mid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
+            self._topics(draft, mid, s.text, (s.start, s.end), 0.4)
+            s.background = True
 
     def _meeting(
         self,
@@ -609,12 +834,12 @@ class Extractor:
         sentences: list[_Sentence],
         hits: list[NameHit],
         persons: dict[str, str],
-        places: dict[str, tuple[int, int]],
+        places: _Places,
         published: str | None,
     ) -> str | None:
         text = draft.text
         meeting_sentences = [
-            s for s in sentences if not s.background and (MEETING_NOUNS.search(s.text) or PARTICIPATION.search(s.text))
+            s for s in sentences if not s.background and (s.find(MEETING_NOUNS) or s.find(PARTICIPATION))
         ]
         if not meeting_sentences:
             return None
@@ -628,11 +853,11 @@ class Extractor:
                     draft.mention(mid, m.start(), m.end())
         if not draft.entities[mid].mentions:
             first = meeting_sentences[0]
-            cue = PARTICIPATION.search(first.text) or MEETING_NOUNS.search(first.text)
+            cue = first.find(PARTICIPATION) or first.find(MEETING_NOUNS)
             assert cue is not None
             draft.mention(mid, first.start + cue.start(), first.start + cue.end())
         for s in meeting_sentences:
-            if not PARTICIPATION.search(s.text) or COMMITMENT.search(s.text) or CRITIC_VERBS.search(s.text):
+            if not s.find(PARTICIPATION) or s.find(COMMITMENT) or s.find(CRITIC_VERBS):
                 continue
             attributed = self._speaker(draft, s, hits)
             for hit in self._hits_in(hits, s.start, s.end):
@@ -664,10 +889,17 @@ class Extractor:
         for index, s in enumerate(sentences):
             if s.background:
                 continue
-            if index == 0 or (PARTICIPATION.search(s.text) and not COMMITMENT.search(s.text)):
+            if index == 0 or (s.find(PARTICIPATION) and not s.find(COMMITMENT)):
                 self._topics(draft, mid, s.text, (s.start, s.end), 0.5)
             self._organiser_and_host(draft, s, hits, persons, mid)
             self._meeting_place_and_date(draft, s, mid, places, published)
+        if not any(r.subject == mid and r.predicate == "date" for r in draft.relations.values()):
+            # news leads with the event: the first dated sentence of the lead
+            for s in sentences[1:3]:
+                when = None if s.background else self._date(s, published)
+                if when:
+                    draft.relate(mid, "date", when[0], when[1], 0.5, object_is_literal=True, datatype="date")
+                    break
         return mid
 
     def _after_cooperation(self, sentence: _Sentence, pos: int) -> bool:
@@ -684,7 +916,7 @@ class Extractor:
                 after = [
                     h
                     for h in self._hits_in(hits, m.end(), s.end)
-                    if text[m.end() : h.start].strip().lower() in ("by", "by the", "of")
+                    if text[m.end() : h.start].strip().lower() in ("", "the", "by", "by the", "of", "of the")
                 ]
                 candidates: list[tuple[str, int, int]] = [(h.actor, h.start, h.end) for h in after]
                 if not candidates:
@@ -703,12 +935,11 @@ class Extractor:
                         draft.relate(who, "participatedIn", mid, evidence, 0.7, role=role)
 
     def _meeting_place_and_date(
-        self, draft: _Draft, s: _Sentence, mid: str, places: dict[str, tuple[int, int]], published: str | None
+        self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None
     ) -> None:
-        text = draft.text
-        if not (MEETING_NOUNS.search(s.text) or re.search(r"\b(?:held|met|took place|hosted|convened)\b", s.text)):
+        if not (s.find(MEETING_NOUNS) or re.search(r"\b(?:held|met|took place|hosted|convened|ceremony)\b", s.text)):
             return
-        online = ONLINE.search(s.text)
+        online = s.find(ONLINE)
         if online and not s.inside_quote(s.start + online.start()):
             oid = "videoconference"
             draft.entity(oid, type="OnlinePlace", label="videoconference")
@@ -724,22 +955,24 @@ class Extractor:
                 draft.entity(pid, type="Place", label=re.sub(r"^the\s+", "", name))
                 draft.mention(pid, a, a + len(name))
                 draft.relate(mid, "heldFrom", pid, (s.start, s.end), 0.7)
-        for pid, (a, b) in places.items():
-            if s.start <= a < s.end:
-                draft.entity(pid, type="Place", label=text[a:b])
-                draft.mention(pid, a, b)
-                draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.7)
+        for pid in places.within(s.start + s.body, s.end):
+            places.use(draft, pid)
+            draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.7)
         when = self._date(s, published)
         if when:
             draft.relate(mid, "date", when[0], when[1], 0.7, object_is_literal=True, datatype="date")
 
     @staticmethod
     def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
-        m = DATE_RE.search(s.text)
+        pub = dt.date.fromisoformat(published) if published else None
+        m = DATE_RE.search(s.text, s.body)
         if not m:
+            rel = RELATIVE_DAYS.search(s.text, s.body)
+            if rel and pub and not s.inside_quote(s.start + rel.start()):
+                back = 1 if rel.group("rel").lower() == "yesterday" else 0
+                return (pub - dt.timedelta(days=back)).isoformat(), (s.start + rel.start(), s.start + rel.end())
             return None
         span = (s.start + m.start(), s.start + m.end())
-        pub = dt.date.fromisoformat(published) if published else None
         if m.group("wd"):
             if not pub:
                 return None
@@ -760,7 +993,11 @@ class Extractor:
 
     def _speaker(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> str | None:
         """The actor or person a sentence attributes itself to: "..., said X", "X said"."""
-        before = re.search(r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared)\b", s.text)
+        before = re.search(
+            r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared|maintained|argued|proposed|"
+            r"pointed to)\b",
+            s.text,
+        )
         if before:
             cut = s.start + before.start()
             lead = s.text[: before.start()]
@@ -773,6 +1010,8 @@ class Extractor:
                 near = [h for h in self._hits_in(hits, s.start, cut) if cut - h.end < 30]
                 if near:
                     return near[-1].actor
+                if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", lead, re.I):  # "She later told reporters"
+                    return self._last_person(draft, cut)
         m = re.search(
             r"(?:,|-|–|—)\s*(?:-\s*)?(?:said|says|stated|told reporters|added)\s+(?:by\s+)?(?P<rest>.+)$", s.text
         )
@@ -799,37 +1038,48 @@ class Extractor:
         counter = 0
         last_org: str | None = None
         issued: set[str] = set()
+        sources = self._source_messages(draft, sentences, hits)
         for s in sentences:
-            if COMMITMENT.search(s.text) and not re.search(r"\b(?:said|stated)\b", s.text):
+            if s.find(COMMITMENT) and not re.search(r"\b(?:said|stated)\b", s.text):
                 continue
             units: list[tuple[int, int, bool]] = [(a, b, True) for a, b in s.quotes if b - a > 2]
             if not units:
                 clause = re.search(
-                    r"\b(?:stressed|underlined|said|emphasi[sz]ed|insisted|warned)\s+that\s+(?P<c>[^.;]+)", s.text
+                    r"\b(?:stressed|underlined|said|says|emphasi[sz]ed|insisted|warned|maintained|argued|"
+                    r"told reporters|proposed|pointed to)\s+(?:on\s+[A-Z]\w+day\s+)?(?:that\s+)?"
+                    r"(?!after|before|as|when|while|during|at|in|on|from|to|with)(?P<c>[^.;]{12,})",
+                    s.text,
                 )
                 if not clause:
                     continue
                 a = s.start + clause.start("c")
                 units = [(a, a + len(clause.group("c").rstrip()), False)]
             sentence_speaker = self._speaker(draft, s, hits)
-            comm = COMMUNICATION.search(s.text)
-            comm_id = None
-            if comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
+            comm = s.find(COMMUNICATION)
+            comm_id = sources.get(s.start)
+            if comm_id is None and comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
                 kind = re.sub(r"^(?:the|a|an|in a|in the|its)\s+", "", comm.group().lower())
                 comm_id = slug("communique" if kind.startswith("communiq") else kind)
                 draft.entity(comm_id, type="Communication", label=kind)
                 lead = re.match(r"in\s+", comm.group())
                 a = s.start + comm.start() + (lead.end() if lead else 0)
                 draft.mention(comm_id, a, s.start + comm.end())
+            previous: tuple[str, str] | None = None  # (claim, speaker) of the sentence's last quotation
             for a, b, quoted in units:
                 speaker = (self._quote_speaker(draft, s, a, b, hits) if quoted else None) or sentence_speaker
+                if quoted and previous and speaker == previous[1]:
+                    # more words of the same speaker in the same sentence: one claim, several quotations
+                    inner = text[a + 1 : b - 1].strip().rstrip(",")
+                    draft.mention(previous[0], a, b)
+                    draft.relate(previous[0], "quotation", inner, (a, b), 0.7, object_is_literal=True)
+                    continue
                 if speaker is None and not comm_id:
                     who = [
                         pid for pid in persons if any(s.start <= x < s.end for x, _y in draft.entities[pid].mentions)
                     ]
-                    if who and (STRESS.search(s.text) or SPEECH.search(s.text)):
+                    if who and (s.find(STRESS) or s.find(SPEECH)):
                         speaker = who[0]
-                speech = SPEECH.search(s.text)
+                speech = s.find(SPEECH)
                 collective = COLLECTIVE.match(s.text.lstrip('"“ ')) if speaker is None else None
                 if speaker is None and comm_id is None and not collective and not speech:
                     continue
@@ -844,16 +1094,17 @@ class Extractor:
                 draft.mention(cid, *mention)
                 if quoted:
                     draft.relate(cid, "quotation", inner, mention, 0.8, object_is_literal=True)
-                modality = "stressed" if STRESS.search(s.text) else "stated"
+                modality = "stressed" if s.find(STRESS) else "stated"
                 draft.relate(cid, "modality", f"modality:{modality}", (s.start, s.end), 0.7)
                 if speaker:
                     draft.relate(cid, "statedBy", speaker, (s.start, s.end), 0.75)
+                    previous = (cid, speaker) if quoted else None
                 if comm_id:
                     draft.relate(cid, "statedIn", comm_id, (s.start, s.end), 0.8)
                 if collective and meeting and speaker is None:
                     for party in self._collective(draft, collective.group(), meeting):
                         draft.relate(cid, "statedBy", party, (s.start, s.end), 0.55)
-                if meeting and (collective or PARTICIPATION.search(s.text)) and not CRITIC_VERBS.search(s.text):
+                if meeting and (collective or s.find(PARTICIPATION)) and not s.find(CRITIC_VERBS):
                     draft.relate(cid, "adoptedAt", meeting, (s.start, s.end), 0.6)
                 if (
                     comm
@@ -871,6 +1122,33 @@ class Extractor:
                 ):
                     last_org = speaker
                 self._topics(draft, cid, inner, mention)
+
+    def _source_messages(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> dict[int, str]:
+        """Messages a sentence names as its source, with who issued them: sentence start -> message id."""
+        out: dict[int, str] = {}
+        for s in sentences:
+            m = SOURCE_MESSAGE.match(s.text)
+            if not m:
+                continue
+            kind = re.sub(r"^(?:the|a|an|its)\s+", "", m.group("c").lower())
+            kind = re.sub(r"\s+of\s+the\s+\w+$", "", kind)
+            mid = slug("communique" if kind.startswith("communiq") else kind)
+            if mid in draft.entities and draft.entities[mid].type != "Communication":
+                mid = f"{mid}-message"
+            draft.entity(mid, type="Communication", label=kind)
+            draft.mention(mid, s.start + m.start("c"), s.start + m.end("c"))
+            out[s.start] = mid
+            issuer = None
+            if m.group("by"):
+                after = self._hits_in(hits, s.start + m.end(), s.end)
+                issuer = after[0].actor if after and after[0].start - (s.start + m.end()) < 6 else None
+            else:
+                issuer = self._speaker(draft, s, hits)
+                if issuer not in self.registry.actors:
+                    issuer = None
+            if issuer:
+                draft.relate(mid, "issuedBy", issuer, (s.start, s.end), 0.6)
+        return out
 
     def _quote_speaker(self, draft: _Draft, s: _Sentence, start: int, end: int, hits: list[NameHit]) -> str | None:
         """Who says the quotation ``text[start:end]``: the name by the speech verb next to it."""
@@ -945,9 +1223,14 @@ class Extractor:
     ) -> None:
         if self.topic_re is None:
             return
-        found: set[str] = set()
-        for m in self.topic_re.finditer(text):
-            found |= self.topic_of[m.group().lower()]
+        found = self._topic_cache.get(text)
+        if found is None:
+            found = set()
+            for m in self.topic_re.finditer(text):
+                found |= self.topic_of[m.group().lower()]
+            if len(self._topic_cache) > 4096:
+                self._topic_cache.clear()
+            self._topic_cache[text] = found
         for tid in sorted(found):
             draft.relate(subject, "about", f"topic:{tid}", evidence, confidence)
 
@@ -963,28 +1246,46 @@ class Extractor:
         published: str | None,
     ) -> None:
         text = draft.text
-        made: dict[str, str] = {}  # class -> entity id
+        made: dict[str, str] = {}  # base -> entity id
+        # the kinds of document the article names in a sentence that acts on one
+        named = {
+            base
+            for s in sentences
+            if not s.background and s.find(AGREEMENT_VERBS)
+            for pattern, _cls, base in AGREEMENT_NOUNS
+            if any(not s.inside_quote(m.start()) for m in pattern.finditer(text, s.start, s.end))
+        }
+        nouns = list(AGREEMENT_NOUNS)
+        if len(named) == 1:
+            only = next(n for n in nouns if n[2] in named)
+            nouns.append((GENERIC_AGREEMENT, only[1], only[2]))
+        else:
+            nouns.append((GENERIC_AGREEMENT, "Treaty", "agreement"))
+        # first the documents, from the sentences that act on them; then every mention, before or after
+        for s in sentences:
+            if s.background or not s.find(AGREEMENT_VERBS):
+                continue
+            for pattern, cls, base in nouns:
+                m = next((m for m in pattern.finditer(text, s.start, s.end) if not s.inside_quote(m.start())), None)
+                if m and base not in made and not (base == "declaration" and self._in_message(s)):
+                    made[base] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
+                    draft.entity(made[base], type=cls, label=m.group())
         last: str | None = None
         for s in sentences:
             if s.background:
                 continue
             found: list[str] = []
-            for pattern, cls, base in AGREEMENT_NOUNS:
+            for pattern, cls, base in nouns:
                 for m in pattern.finditer(text, s.start, s.end):
                     if s.inside_quote(m.start()) or (
-                        cls == "Treaty" and m.group().lower() == "agreement" and not AGREEMENT_VERBS.search(s.text)
+                        m.group().lower() == "agreement" and cls == "Treaty" and not s.find(AGREEMENT_VERBS)
                     ):
                         continue
-                    if cls == "JointStatement" and COMMUNICATION.search(s.text) and re.search(r"\bin a\b", s.text):
+                    if (base == "declaration" and self._in_message(s)) or base not in made:
                         continue
-                    if cls not in made:
-                        if not AGREEMENT_VERBS.search(s.text):
-                            continue
-                        made[cls] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
-                        draft.entity(made[cls], type=cls, label=m.group())
-                    draft.mention(made[cls], m.start(), m.end())
-                    if made[cls] not in found:
-                        found.append(made[cls])
+                    draft.mention(made[base], m.start(), m.end())
+                    if made[base] not in found:
+                        found.append(made[base])
             # "... signed it in Rome": the pronoun is the agreement last named
             if not found and last and re.search(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b", s.text):
                 found.append(last)
@@ -993,9 +1294,17 @@ class Extractor:
                 self._topics(draft, last, s.text, (s.start, s.end), 0.4)
             for aid in found:
                 last = aid
-                if AGREEMENT_VERBS.search(s.text):
+                if s.find(AGREEMENT_VERBS):
                     self._agreement_facts(draft, s, aid, hits, persons, meeting, published)
                 self._topics(draft, aid, s.text, (s.start, s.end), 0.5)
+        for aid in made.values():  # a signed document is "signed", even where a sentence says "agreed"
+            if (aid, "modality", "modality:signed") in draft.relations:
+                draft.relations.pop((aid, "modality", "modality:agreed"), None)
+
+    @staticmethod
+    def _in_message(s: _Sentence) -> bool:
+        """ "said in a statement": a message, not an agreed text."""
+        return bool(s.find(COMMUNICATION) and re.search(r"\bin a\b", s.text))
 
     def _agreement_facts(
         self,
@@ -1011,8 +1320,8 @@ class Extractor:
 
         Its place is its meeting's (the shapes allow ``locatedIn`` on meetings only).
         """
-        signed = SIGNED.search(s.text)
-        verb = signed or AGREEMENT_VERBS.search(s.text)
+        signed = s.find(SIGNED)
+        verb = signed or s.find(AGREEMENT_VERBS)
         assert verb is not None
         # who acts: the words before the verb, or after "signed by" up to the next clause
         verb_at = s.start + verb.start()
@@ -1034,7 +1343,7 @@ class Extractor:
         for hit in self._hits_in(hits, s.start, s.end):
             if not acting(hit.start, hit.end) or self._negated(s, hit.start, hit.end) or s.inside_quote(hit.start):
                 continue
-            if CRITIC_VERBS.search(s.text):
+            if s.find(CRITIC_VERBS):
                 continue
             draft.relate(hit.actor, "partyTo", aid, (s.start, s.end), 0.6)
         for pid, actor in persons.items():
@@ -1044,7 +1353,7 @@ class Extractor:
                     draft.relate(pid, "signed", aid, (s.start, s.end), 0.7)
                 draft.relate(actor, "partyTo", aid, (s.start, s.end), 0.6)
         draft.relate(aid, "modality", f"modality:{'signed' if signed else 'agreed'}", (s.start, s.end), 0.6)
-        if meeting and not signed and re.search(r"\b(?:adopted|agreed|endorsed)\b", s.text):
+        if meeting and re.search(r"\b(?:adopted|adopting|agreed|endorsed|signed|signing)\b", s.text):
             draft.relate(aid, "adoptedAt", meeting, (s.start, s.end), 0.5)
         when = self._date(s, published)
         if when:
@@ -1078,12 +1387,16 @@ class Extractor:
                     mention = (m.start() if index == 0 and not verb.startswith("noted") else p_start, p_end)
                     draft.mention(cid, *mention)
                     subject = text[s.start : m.start()]
-                    explicit = [
-                        h.actor for h in self._hits_in(hits, s.start, m.start()) if not self._negated(s, h.start, h.end)
-                    ]
-                    collective = COLLECTIVE.search(subject)
+                    named = [h for h in self._hits_in(hits, s.start, m.start()) if not self._negated(s, h.start, h.end)]
+                    # the last collective phrase, nearest the verb
+                    collective = ([None, *COLLECTIVE.finditer(subject)])[-1]
                     if collective:
                         last_phrase = collective.group()
+                        # "..., published by the Italian government, participants committed": the
+                        # collective nearest the verb is the subject
+                        if named and named[-1].end - s.start < collective.start():
+                            named = []
+                    explicit = [h.actor for h in named]
                     parties = explicit or (
                         self._collective(draft, last_phrase, meeting)
                         if meeting and (collective or not subject.strip() or verb.startswith("noted"))
@@ -1105,6 +1418,33 @@ class Extractor:
                                 object_is_literal=True,
                             )
                     self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    # -- funds ---------------------------------------------------------------------------------
+
+    def _funds(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
+        """A named fund, its later mentions ("the fund"), and who puts money into it."""
+        fid: str | None = None
+        for s in sentences:
+            if s.background:
+                continue
+            m = FUND_RE.search(s.text) if fid is None else None
+            if m and not s.inside_quote(s.start + m.start()):
+                name = re.sub(r"^the\s+", "", m.group())
+                if len(name.split()) >= 2:
+                    fid = "fund"
+                    draft.entity(fid, type="Fund", label=name)
+                    draft.mention(fid, s.start + m.start(), s.start + m.end())
+            if fid is None:
+                continue
+            for later in re.finditer(r"\b[Tt]he (?:fund|facility)\b", s.text):
+                draft.mention(fid, s.start + later.start(), s.start + later.end())
+            money = MONEY.search(s.text)
+            if money and any(s.start <= a < s.end for a, _b in draft.entities[fid].mentions):
+                funder = [h for h in self._hits_in(hits, s.start, s.start + money.start())]
+                if funder and not self._negated(s, funder[0].start, funder[0].end):
+                    draft.relate(funder[0].actor, "funds", fid, (s.start, s.end), 0.5)
+            if m:
+                self._topics(draft, fid, s.text, (s.start, s.end), 0.4)
 
     # -- cooperation ---------------------------------------------------------------------------
 
@@ -1149,12 +1489,17 @@ class Extractor:
         self, draft: _Draft, spans: list[tuple[int, int]], article_id: str, published: str | None, title: str | None
     ) -> Annotation:
         text = draft.text
+        by_subject: dict[str, list[Relation]] = {}
+        objects: set[tuple[str, str]] = set()
+        for r in draft.relations.values():
+            by_subject.setdefault(r.subject, []).append(r)
+            objects.add((r.predicate, r.object))
         # the shapes want one modality, one description and a party per commitment
         for eid, ent in sorted(draft.entities.items()):
             if ent.type != "Commitment":
                 continue
-            mine = [r for r in draft.relations.values() if r.subject == eid]
-            if not any(r.predicate == "partyTo" and r.object == eid for r in draft.relations.values()):
+            mine = by_subject.get(eid, [])
+            if ("partyTo", eid) not in objects:
                 for key in [k for k in draft.relations if eid in (k[0], k[2])]:
                     del draft.relations[key]
                 ent.mentions.clear()
@@ -1172,7 +1517,7 @@ class Extractor:
         # a claim needs someone who stated it or a message that carries it
         for eid, ent in sorted(draft.entities.items()):
             if ent.type == "Claim" and not any(
-                r.subject == eid and r.predicate in ("statedBy", "statedIn") for r in draft.relations.values()
+                r.predicate in ("statedBy", "statedIn") for r in by_subject.get(eid, [])
             ):
                 for key in [k for k in draft.relations if eid in (k[0], k[2])]:
                     del draft.relations[key]
@@ -1195,15 +1540,21 @@ class Extractor:
                 continue
             if not r.object_is_literal and not r.object.startswith(("topic:", "modality:")) and r.object not in known:
                 continue
-            relations.append(
-                replace(
+            confidence = round(r.confidence or 0.0, 2)
+            if (
+                confidence != r.confidence
+                or (r.stated_by and r.stated_by not in known)
+                or (r.stated_in and r.stated_in not in known)
+                or (r.role and r.role not in known)
+            ):
+                r = replace(
                     r,
                     stated_by=r.stated_by if r.stated_by in known else None,
                     stated_in=r.stated_in if r.stated_in in known else None,
                     role=r.role if r.role in known else None,
-                    confidence=round(r.confidence or 0.0, 2),
+                    confidence=confidence,
                 )
-            )
+            relations.append(r)
         first_line = text[spans[0][0] : spans[0][1]] if spans else ""
         meta = ArticleMeta(
             id=article_id,
@@ -1217,24 +1568,37 @@ class Extractor:
 
 # cue words per topic, added to the topic's labels in ontology/topics.ttl
 TOPIC_CUES: dict[str, tuple[str, ...]] = {
-    "irregular-migration": ("illegal migration", "irregular migrants", "irregular arrivals", "irregular departures"),
+    "irregular-migration": ("illegal migration", "illegal immigration", "irregular migrants", "irregular arrivals",
+                            "irregular departures", "irregular routes", "irregular crossings", "migration pressure",
+                            "crossed the sea", "illegal crossings"),
     "smuggling": ("smuggling", "smugglers", "traffic of migrants", "traffic in migrants"),
     "trafficking": ("human trafficking", "trafficking in human beings", "traffickers", "trafficking"),
     "transnational-crime": ("transnational crime", "organised crime", "organized crime", "criminal networks",
-                            "criminal organizations", "criminal organisations"),
+                            "criminal organizations", "criminal organisations", "smuggling networks"),
     "border-management": ("border management", "border control", "border agencies", "border guards", "coast guard",
-                          "coastguard", "external borders"),
-    "search-and-rescue": ("rescue at sea", "search and rescue", "rescued at sea", "deaths at sea"),
-    "law-enforcement-cooperation": ("law enforcement", "law-enforcement", "police cooperation"),
-    "police-training": ("police training", "training projects", "training for police", "police officers"),
-    "returns-readmission": ("readmission", "returns", "return of", "deportation"),
-    "legal-pathways": ("legal pathways", "legal migration", "resettlement", "labour mobility", "legal routes"),
-    "root-causes": ("root causes",),
-    "funding": ("funding", "million euros", "billion euros", "trust fund", "financial support", "financing"),
-    "protection": ("protection", "vulnerable", "human rights"),
+                          "coastguard", "external borders", "border security", "passenger controls",
+                          "migration control"),
+    "search-and-rescue": ("rescue at sea", "search and rescue", "rescued at sea", "deaths at sea", "migrants rescued",
+                          "rescue ships", "ship-by-ship"),
+    "law-enforcement-cooperation": ("law enforcement", "law-enforcement", "police cooperation", "police officers"),
+    "police-training": ("police training", "training projects", "training for police", "training and equipment",
+                        "train their staff"),
+    "returns-readmission": ("readmission", "returns", "return of", "deportation", "be returned", "be removed",
+                            "removals"),
+    "legal-pathways": ("legal pathways", "legal migration", "resettlement", "labour mobility", "legal routes",
+                       "resettled", "talent partnership"),
+    "root-causes": ("root causes", "development programmes", "development projects", "economic development",
+                    "investment in jobs", "jobs and training"),
+    "funding": ("funding", "million euros", "billion euros", "million dollars", "billion dollars", "million pounds",
+                "trust fund", "financial support", "financing", "financial institution", "funds"),
+    "protection": ("protection", "vulnerable", "human rights", "humanitarian", "refugees", "unaccompanied minors",
+                   "persecution", "safeguards"),
     "asylum": ("asylum",),
-    "dialogue": ("dialogue",),
-    "migration-management": ("migration management", "managing migration"),
+    "dialogue": ("dialogue", "relations between", "new chapter", "new stage", "ties between", "partnership",
+                 "high-level meeting", "reinforcing our cooperation"),
+    "migration-management": ("migration management", "managing migration", "migration policy", "migration policies",
+                             "migration and mobility", "pact on migration", "group on migration",
+                             "summit on migration", "cooperation on migration"),
 }  # fmt: skip
 
 

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -246,6 +247,27 @@ def test_dev_set_drafts_build_and_assert_no_forbidden_fact(tmp_path: Path) -> No
     assert built.exit_code == 0, built.stderr
     score = evaluate_dir(dev, ROOT / "data" / "registry.yaml")
     assert score.forbidden == []
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_gold_sets_build_and_validate(name: str, tmp_path: Path) -> None:
+    """The reviewed gold annotations of each evaluation set compile and pass the shapes."""
+    gold = ROOT / "eval" / name
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "data" / "registry.yaml", data)
+    shutil.copytree(gold / "articles", data / "articles")
+    shutil.copytree(gold / "annotations", data / "annotations")
+    built = run("build", "--data", str(data), "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.stderr
+    assert f"built {len(list((gold / 'annotations').glob('*.yaml')))} article(s)" in built.output
+
+
+def test_dev_set_scores_do_not_fall_below_the_recorded_figures() -> None:
+    """A floor under the dev-set figures the README reports, so a change that loses facts shows."""
+    score = evaluate_dir(ROOT / "eval" / "dev", ROOT / "data" / "registry.yaml")
+    assert score.entities.f1 >= 0.93
+    assert score.micro.f1 >= 0.81
 
 
 def test_counterparts_adjectives_and_capitals_in_names() -> None:
