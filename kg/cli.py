@@ -72,8 +72,16 @@ def main() -> None:
     default=None,
     help="Use this ontology folder instead of the bundled ontology/.",
 )
+@click.option(
+    "--validator",
+    type=click.Choice(["native", "pyshacl"]),
+    default="native",
+    show_default=True,
+    help="SHACL engine: kg's shapes compiled to SPARQL on pyoxigraph, or pyshacl article by article "
+    "(slower; the same verdicts).",
+)
 @reports_errors
-def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None) -> None:
+def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None, validator: str) -> None:
     """Build and validate the graph into the store, and write it with its HTML view.
 
     Updates OUT/store, an on-disk database with one named graph per article, plus ontology and
@@ -88,9 +96,12 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None) -> None:
       kg build
       kg build --data my-corpus/data --out /tmp/kg-out
     """
-    from kg.pipeline import run_build
+    from kg.pipeline import Validator, run_build
 
-    report = run_build(data_dir, out_dir, ontology_dir=ontology_dir, progress=_progress_bars())
+    check: Validator | None = None  # the native checks
+    if validator == "pyshacl":
+        from kg.validate import validate_store_graphs as check
+    report = run_build(data_dir, out_dir, ontology_dir=ontology_dir, validator=check, progress=_progress_bars())
     for line in report.summary():
         click.echo(line)
 

@@ -43,8 +43,9 @@ FILES_MAX_TRIPLES = 100_000
 # article graphs listed one by one in the report up to this many
 LISTED_GRAPHS = 10
 
-# a validation step: checks the named graphs of a store holding them and the registry and ontology
-Validator = Callable[[ox.Store, Sequence[str]], None]
+# a validation step: checks the named graphs of a store holding them and the registry and ontology,
+# calling the progress function with the number of articles checked; raises ValidationFailed
+Validator = Callable[[ox.Store, Sequence[str], Ontology, Callable[[int], None]], None]
 # makes a progress display: (label, total) -> context manager whose value is called with steps done
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Callable[[int], None]]]
 
@@ -137,7 +138,8 @@ def run_build(
 
     Args:
         workers: processes compiling annotations (default: one per CPU for large changes).
-        validator: the validation step (default: SHACL with pyshacl, article by article).
+        validator: the validation step (default: kg.shacl's native SHACL checks of all changed graphs
+            at once; ``kg.validate.validate_store_graphs`` runs pyshacl article by article).
         progress: makes a progress display for the long steps (default: none).
         files: write kg.trig, kg.ttl and kg.html: True, False, or None for "when small enough".
 
@@ -243,7 +245,7 @@ def _validate(
     The scratch store holds the shared graphs (ontology, registry) and the compiled articles; the
     registry itself is validated again only when the shared inputs changed.
     """
-    from kg.validate import validate_store_graphs
+    from kg.shacl import validate_store_natively
 
     scratch = ox.Store()
     scratch.load(base, format=ox.RdfFormat.N_QUADS)
@@ -251,11 +253,7 @@ def _validate(
         scratch.load(item.nquads, format=ox.RdfFormat.N_QUADS)
     graphs = [ARTICLE_GRAPH_PREFIX + c.article_id for c in compiled]
     graphs += [str(REGISTRY_GRAPH)] if inputs_changed else []
-    if validator is not None:
-        validator(scratch, graphs)
-        step(len(compiled))
-    else:
-        validate_store_graphs(scratch, graphs, ontology, step)
+    (validator or validate_store_natively)(scratch, graphs, ontology, step)
 
 
 def _check_targets(out: Path) -> None:

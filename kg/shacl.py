@@ -45,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -1623,13 +1623,48 @@ def validate_natively(dataset: Dataset, ontology: Ontology) -> None:
         ValidationFailed: with a one-line summary and, in ``report``, one line per violation.
     """
     store = load_store(dataset)
-    checks = compile_ontology_shapes(ontology)
+    articles = sorted({str(g) for g in _store_graphs(store) if g.startswith(ARTICLE_PREFIX)})
+    validate_store_natively(store, [str(REGISTRY_GRAPH), *articles], ontology)
+
+
+def validate_store_natively(
+    store: ox.Store,
+    graphs: Sequence[str],
+    ontology: Ontology,
+    progress: Callable[[int], None] | None = None,
+    *,
+    checks: ShapeChecks | None = None,
+    chunk: int = 2000,
+) -> None:
+    """Validate named graphs of a store as :func:`kg.validate.validate_store_graphs` does, natively.
+
+    ``graphs`` names article graphs and, to check it with its background, the registry graph; the
+    store also holds the ontology and registry graphs. Articles are checked ``chunk`` at a time
+    (``progress`` is called with the size of each chunk), and the first failing graph in sorted
+    order is reported, as kg.validate reports it.
+
+    Raises:
+        ValidationFailed: with a one-line summary and, in ``report``, one line per violation.
+    """
+    checks = checks or compile_ontology_shapes(ontology)
     remedy = "fix the annotation or registry entries named in the report"
-    registry = check_union(store, checks.core, [str(REGISTRY_GRAPH), str(BACKGROUND_GRAPH)], name=str(REGISTRY_GRAPH))
-    if registry:
-        _fail(registry, "the registry", checks.core[0].shapes_file, remedy)
-    core = check_store(store, checks.core)
-    evidence = check_store(store, checks.evidence)
+    if str(REGISTRY_GRAPH) in graphs:
+        registry = check_union(
+            store, checks.core, [str(REGISTRY_GRAPH), str(BACKGROUND_GRAPH)], name=str(REGISTRY_GRAPH)
+        )
+        if registry:
+            _fail(registry, "the registry", checks.core[0].shapes_file, remedy)
+    articles = sorted(g for g in graphs if g.startswith(ARTICLE_PREFIX))
+    core: list[Violation] = []
+    evidence: list[Violation] = []
+    for start in range(0, len(articles), chunk):
+        part = articles[start : start + chunk]
+        core += check_store(store, checks.core, part)
+        evidence += check_store(store, checks.evidence, part)
+        if progress:
+            progress(len(part))
+        if core or evidence:
+            break  # the first failing graph is in this chunk or none before it
     failing = sorted({v.graph for v in core} | {v.graph for v in evidence})
     if not failing:
         return
@@ -1644,6 +1679,10 @@ def validate_natively(dataset: Dataset, ontology: Ontology) -> None:
         checks.evidence[0].shapes_file,
         "add evidence for the facts named in the report",
     )
+
+
+def _store_graphs(store: ox.Store) -> list[str]:
+    return [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
 
 
 def _fail(violations: Sequence[Violation], what: str, shapes_file: str, remedy: str) -> None:

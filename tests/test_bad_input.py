@@ -185,17 +185,19 @@ def test_relative_iri_in_ontology(data_copy: Path, ontology_copy: Path, tmp_path
     assert "IRI" in first
 
 
-def test_shacl_violation_fails_with_a_readable_report(data_copy: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("validator", ["native", "pyshacl"])
+def test_shacl_violation_fails_with_a_readable_report(validator: str, data_copy: Path, tmp_path: Path) -> None:
     for day in ("2020-07-13", "2020-07-14"):
         add_relation(
             data_copy,
             f'  - subject: "meeting"\n    predicate: "date"\n    object: "{day}"\n'
             f'    object_is_literal: true\n    datatype: "date"\n    evidence:\n      - {MEETING_SPAN}\n',
         )
-    result = build(data_copy, tmp_path / "out")
+    result = build(data_copy, tmp_path / "out", "--validator", validator)
     first = one_line_error(result, ValidationFailed.exit_code, "SHACL", "article-001")
     assert "kg:date" in result.stderr and "at most one" in result.stderr
     assert first.count("\n") == 0
+    assert not (tmp_path / "out" / "store").exists()  # nothing written
 
 
 @pytest.mark.parametrize("target", ["file", "under-a-file"])
