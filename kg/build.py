@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.annotation import load_annotation
-from kg.errors import DuplicateId, KgError, MissingInput, SchemaError, SpanMismatch, UnknownEntity
+from kg.errors import DuplicateId, KgError, MissingInput, SchemaError, SpanMismatch, UnknownEntity, ValidationFailed
 from kg.model import Annotation, Registry, Span
 from kg.namespaces import (
     BACKGROUND_GRAPH,
@@ -487,6 +487,51 @@ class CompiledArticle:
     triples: int
 
 
+# a validation step: checks the named graphs of a pyoxigraph store that holds them with the ontology
+# and registry graphs, calling the progress function with the number of articles checked; raises
+# ValidationFailed for the first failing graph in sorted order (kg.shacl.validate_store_natively,
+# kg.validate.validate_store_graphs). It must be a module-level function: workers receive it pickled.
+Validator = Callable[[Any, Sequence[str], Ontology, Callable[[int], None]], None]
+# compile workers validate what they compiled this many articles at a time, in a scratch store
+VALIDATE_CHUNK = 1000
+
+
+@dataclass
+class CompileResult:
+    """Compiled articles, and the verdict of validation when the workers validated them."""
+
+    articles: list[CompiledArticle]
+    validated: bool = False  # the article graphs were validated (not the registry)
+    failure: ValidationFailed | None = None  # of the first failing article graph in sorted order
+
+
+def validate_compiled(
+    base: bytes,
+    compiled: Sequence[CompiledArticle],
+    ontology: Ontology,
+    validator: Validator,
+    progress: Callable[[int], None],
+    registry: bool = False,
+) -> None:
+    """Validate compiled article graphs (and the registry, if asked) in a scratch in-memory store.
+
+    The scratch store holds the shared graphs of ``base`` (ontology, registry) and the articles,
+    so the real store is not touched before everything is known to be valid.
+
+    Raises:
+        ValidationFailed: the first failing graph, the registry before any article.
+    """
+    import pyoxigraph as ox
+
+    scratch = ox.Store()
+    scratch.load(base, format=ox.RdfFormat.N_QUADS)
+    for item in compiled:
+        scratch.load(item.nquads, format=ox.RdfFormat.N_QUADS)
+    graphs = [str(article_graph(c.article_id)) for c in compiled]
+    graphs += [str(REGISTRY_GRAPH)] if registry else []
+    validator(scratch, graphs, ontology, progress)
+
+
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -592,6 +637,30 @@ def compile_files(
     Raises:
         InputError subclasses: an annotation is wrong.
     """
+    return compile_and_validate(files, data_dir, registry, ontology, ontology_dir, workers, progress).articles
+
+
+def compile_and_validate(
+    files: list[tuple[int, Path]],
+    data_dir: Path,
+    registry: Registry,
+    ontology: Ontology,
+    ontology_dir: Path | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    validator: Validator | None = None,
+) -> CompileResult:
+    """Compile annotation files as :func:`compile_files` does; workers also validate what they compiled.
+
+    When the files are compiled in worker processes and a ``validator`` is given, each worker
+    validates its articles, VALIDATE_CHUNK at a time, in a scratch store of its own: validation
+    runs on every CPU and no article graph travels twice. The result says whether that happened
+    and which failure comes first (by graph name, as one validation of all the graphs reports it);
+    the caller raises it after its own checks. Bad input still wins over a failed validation.
+
+    Raises:
+        InputError subclasses: an annotation is wrong.
+    """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
         out = []
@@ -599,8 +668,8 @@ def compile_files(
             out.append(compile_file(index, path, data_dir, registry, ontology))
             if progress:
                 progress(1)
-        return out
-    return _compile_in_workers(files, data_dir, ontology_dir, min(workers, len(files)), progress)
+        return CompileResult(out)
+    return _compile_in_workers(files, data_dir, ontology_dir, min(workers, len(files)), progress, validator)
 
 
 def _compile_in_workers(
@@ -609,7 +678,8 @@ def _compile_in_workers(
     ontology_dir: Path | None,
     workers: int,
     progress: Callable[[int], None] | None,
-) -> list[CompiledArticle]:
+    validator: Validator | None,
+) -> CompileResult:
     # Workers are fresh interpreters (subprocess), not multiprocessing's fork or spawn: a fork would
     # inherit the open store, its threads and the build's lock files; spawn would re-run the
     # caller's main script. Each worker reads its arguments pickled on stdin and sends results on a
@@ -624,6 +694,7 @@ def _compile_in_workers(
     running: dict[Connection, subprocess.Popen[bytes]] = {}
     results: dict[int, CompiledArticle] = {}
     errors: list[tuple[int, KgError]] = []
+    failures: list[tuple[str, ValidationFailed]] = []
     try:
         for w in range(workers):
             read_fd, write_fd = os.pipe()
@@ -636,7 +707,8 @@ def _compile_in_workers(
             os.close(write_fd)
             running[Connection(read_fd, writable=False)] = process
             assert process.stdin is not None
-            process.stdin.write(pickle.dumps((data_dir, ontology_dir, files[w::workers])))
+            payload = (data_dir, ontology_dir, files[w::workers], validator, VALIDATE_CHUNK)
+            process.stdin.write(pickle.dumps(payload))
             process.stdin.close()
         while running:
             for conn in wait(list(running)):
@@ -653,6 +725,8 @@ def _compile_in_workers(
                         progress(len(payload))
                 elif kind == "error":
                     errors.append(payload)
+                elif kind == "invalid":
+                    failures.append(payload)
                 elif kind == "crash":
                     raise RuntimeError(f"a build worker failed:\n{payload}")
                 else:  # "done"
@@ -665,7 +739,8 @@ def _compile_in_workers(
             conn.close()
     if errors:
         raise min(errors, key=lambda e: e[0])[1]
-    return [results[index] for index, _path in files]
+    failure = min(failures, key=lambda f: f[0])[1] if failures else None
+    return CompileResult([results[index] for index, _path in files], validator is not None, failure)
 
 
 def _compile_worker() -> None:
@@ -681,22 +756,39 @@ def _compile_worker() -> None:
     conn = Connection(int(sys.argv[1]), readable=False)
     os.dup2(2, 1)  # nothing printed by accident can reach the results pipe
     try:
-        data_dir, ontology_dir, files = pickle.load(sys.stdin.buffer)
+        data_dir, ontology_dir, files, validator, validate_chunk = pickle.load(sys.stdin.buffer)
         ontology = load_ontology(ontology_dir)
         registry = load_registry(data_dir / REGISTRY_FILE)
+        base = base_nquads(ontology, registry) if validator is not None else b""
         chunk: list[CompiledArticle] = []
+        unchecked: list[CompiledArticle] = []
+
+        def check(items: list[CompiledArticle]) -> None:
+            if validator is not None and items:
+                try:
+                    validate_compiled(base, items, ontology, validator, lambda _n: None)
+                except ValidationFailed as exc:
+                    failing = exc.graph or min(str(article_graph(i.article_id)) for i in items)
+                    conn.send(("invalid", (failing, exc)))
+                items.clear()
+
         for index, path in files:
             try:
-                chunk.append(compile_file(index, path, data_dir, registry, ontology))
+                item = compile_file(index, path, data_dir, registry, ontology)
             except KgError as exc:
                 conn.send(("compiled", chunk))
                 conn.send(("error", (index, exc)))
                 break
+            chunk.append(item)
+            unchecked.append(item)
             if len(chunk) >= _CHUNK:
                 conn.send(("compiled", chunk))
                 chunk = []
+            if len(unchecked) >= validate_chunk:
+                check(unchecked)
         else:
             conn.send(("compiled", chunk))
+            check(unchecked)
         conn.send(("done", None))
     except (BrokenPipeError, EOFError):  # the parent has gone: nothing left to do
         pass

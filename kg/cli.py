@@ -96,7 +96,8 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None, validator: s
       kg build
       kg build --data my-corpus/data --out /tmp/kg-out
     """
-    from kg.pipeline import Validator, run_build
+    from kg.build import Validator
+    from kg.pipeline import run_build
 
     check: Validator | None = None  # the native checks
     if validator == "pyshacl":

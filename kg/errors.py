@@ -93,12 +93,13 @@ class ValidationFailed(KgError):
 
     exit_code = 4
 
-    def __init__(self, what: str, where: str = "", remedy: str = "", report: str = "") -> None:
+    def __init__(self, what: str, where: str = "", remedy: str = "", report: str = "", graph: str = "") -> None:
         super().__init__(what, where, remedy)
         self.report = report
+        self.graph = graph  # IRI of the failing named graph, when known
 
-    def __reduce__(self) -> tuple[type[KgError], tuple[str, str, str, str]]:  # type: ignore[override]
-        return (self.__class__, (self.what, self.where, self.remedy, self.report))
+    def __reduce__(self) -> tuple[type[KgError], tuple[str, str, str, str, str]]:  # type: ignore[override]
+        return (self.__class__, (self.what, self.where, self.remedy, self.report, self.graph))
 
 
 class OutputError(KgError):

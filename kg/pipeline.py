@@ -11,27 +11,29 @@ from __future__ import annotations
 import contextlib
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.build import (
-    CompiledArticle,
+    Validator,
     annotation_files,
     base_nquads,
     check_new_id,
-    compile_files,
+    compile_and_validate,
     file_sha256,
     inputs_digest,
     load_inputs,
+    validate_compiled,
 )
 from kg.errors import OutputError
 from kg.export import serialize_dataset
-from kg.namespaces import ARTICLE_GRAPH_PREFIX, BASE, REGISTRY_GRAPH
+from kg.namespaces import ARTICLE_GRAPH_PREFIX, BASE
 from kg.ontology import Ontology
 from kg.output import prepare_dir, write_all_atomic
+from kg.shacl import validate_store_natively
 from kg.store import StoreState, StoreWriter, commit, dataset_from_store, graph_sizes, read_state, store_dir
 from kg.view import render_view, whole_view
 
@@ -43,9 +45,6 @@ FILES_MAX_TRIPLES = 100_000
 # article graphs listed one by one in the report up to this many
 LISTED_GRAPHS = 10
 
-# a validation step: checks the named graphs of a store holding them and the registry and ontology,
-# calling the progress function with the number of articles checked; raises ValidationFailed
-Validator = Callable[[ox.Store, Sequence[str], Ontology, Callable[[int], None]], None]
 # makes a progress display: (label, total) -> context manager whose value is called with steps done
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Callable[[int], None]]]
 
@@ -177,16 +176,24 @@ def run_build(
             else:
                 todo.append((index, file))
         clock.lap("scan")
+        check = (validator or validate_store_natively) if validate else None
         with progress("compiling", len(todo)) as step:
-            compiled = compile_files(todo, data_dir, registry, ontology, ontology_dir, workers, step)
+            result = compile_and_validate(todo, data_dir, registry, ontology, ontology_dir, workers, step, check)
+        compiled = result.articles
         clock.lap("compile")
         seen = {aid: str(data_dir / rel) for aid, rel in unchanged.items()}
         for item in compiled:
             check_new_id(item.article_id, str(data_dir / item.annotation_file), seen)
         base = base_nquads(ontology, registry)
-        if validate and (compiled or inputs_changed):
-            with progress("validating", len(compiled)) as step:
-                _validate(base, compiled, inputs_changed, ontology, validator, step)
+        if check is not None and (compiled or inputs_changed):
+            if result.validated:  # by the compile workers; the registry is left, and comes first
+                if inputs_changed:
+                    validate_compiled(base, [], ontology, check, lambda _n: None, registry=True)
+                if result.failure is not None:
+                    raise result.failure
+            else:
+                with progress("validating", len(compiled)) as step:
+                    validate_compiled(base, compiled, ontology, check, step, registry=inputs_changed)
         clock.lap("validate")
 
         # everything is checked: write
@@ -230,30 +237,6 @@ def _unchanged(annotation: Path, text: Path, annotation_sha256: str, text_sha256
         return file_sha256(annotation) == annotation_sha256 and file_sha256(text) == text_sha256
     except OSError:  # the text moved or vanished: rebuilding reports it properly
         return False
-
-
-def _validate(
-    base: bytes,
-    compiled: list[CompiledArticle],
-    inputs_changed: bool,
-    ontology: Ontology,
-    validator: Validator | None,
-    step: Callable[[int], None],
-) -> None:
-    """Validate the compiled graphs in a scratch in-memory store, before the real store is touched.
-
-    The scratch store holds the shared graphs (ontology, registry) and the compiled articles; the
-    registry itself is validated again only when the shared inputs changed.
-    """
-    from kg.shacl import validate_store_natively
-
-    scratch = ox.Store()
-    scratch.load(base, format=ox.RdfFormat.N_QUADS)
-    for item in compiled:
-        scratch.load(item.nquads, format=ox.RdfFormat.N_QUADS)
-    graphs = [ARTICLE_GRAPH_PREFIX + c.article_id for c in compiled]
-    graphs += [str(REGISTRY_GRAPH)] if inputs_changed else []
-    (validator or validate_store_natively)(scratch, graphs, ontology, step)
 
 
 def _check_targets(out: Path) -> None:

@@ -89,8 +89,12 @@ def _validate_article(name: str, graph: Graph, registry: Graph, ontology: Ontolo
         for p, o in registry.predicate_objects(node):
             data.add((node, p, o))
     what = f"article {name[len(str(GRAPH['article/'])) :]}"
-    _check(data, ontology.shapes, ontology, what)
-    _check_sparql_constraints(data, ontology.evidence_shapes, what)
+    try:
+        _check(data, ontology.shapes, ontology, what)
+        _check_sparql_constraints(data, ontology.evidence_shapes, what)
+    except ValidationFailed as exc:
+        exc.graph = name
+        raise
 
 
 def _check(data: Graph, shapes: Graph, ontology: Ontology, what: str) -> None:

@@ -212,3 +212,66 @@ def test_export_from_the_store_equals_export_from_data(tmp_path: Path) -> None:
             assert set(ox.parse(path=str(from_store))) == set(ox.parse(path=str(from_data)))
         else:
             assert from_store.read_bytes() == from_data.read_bytes(), fmt
+
+
+def _two_dates(data: Path, aid: str) -> None:
+    """Give the meeting of a synthetic article two dates: a violation of kg:date's sh:maxCount 1."""
+    path = data / "annotations" / f"{aid}.yaml"
+    text = path.read_text(encoding="utf-8")
+    evidence = text.split("evidence:\n      - ", 1)[1].split("\n", 1)[0]
+    for day in ("2018-04-04", "2018-04-05"):
+        text += (
+            f'  - subject: "meeting"\n    predicate: "date"\n    object: "{day}"\n'
+            f'    object_is_literal: true\n    datatype: "date"\n    evidence:\n      - {evidence}\n'
+        )
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("validator", ["native", "pyshacl"])
+def test_compile_workers_validate_and_report_the_first_failing_article(
+    validator: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers validate their share in scratch stores; the failure reported is the one a single
+    process reports (the first failing graph by name), and nothing is written."""
+    import kg.build
+    from kg.errors import ValidationFailed
+    from kg.shacl import validate_store_natively
+    from kg.validate import validate_store_graphs
+
+    check = validate_store_natively if validator == "native" else validate_store_graphs
+    data = write_corpus(ARTICLES, tmp_path / "data")
+    _two_dates(data, "syn-000009")
+    _two_dates(data, "syn-000004")  # in the other worker's share, and first by name
+    failures = []
+    for workers in (1, 2):
+        monkeypatch.setattr(kg.build, "PARALLEL_MIN_FILES", 1 if workers > 1 else 10_000)
+        monkeypatch.setattr(kg.build, "VALIDATE_CHUNK", 3)  # several scratch stores per worker
+        out = tmp_path / f"out-{workers}"
+        with pytest.raises(ValidationFailed) as caught:
+            run_build(data, out, workers=workers, validator=check, files=False)
+        assert not store_dir(out).exists()
+        failures.append(caught.value)
+    one, two = failures
+    assert one.what.startswith("article syn-000004 violates") and "kg:date" in one.report
+    assert (two.what, two.where, two.report, two.graph) == (one.what, one.where, one.report, one.graph)
+
+
+def test_compile_workers_validate_a_valid_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.build
+
+    data = corpus(tmp_path / "data")
+    monkeypatch.setattr(kg.build, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(kg.build, "VALIDATE_CHUNK", 4)
+    import kg.pipeline
+
+    in_main: list[int] = []  # articles the main process validated: none, the workers did
+
+    def spy(base, compiled, *args, **kwargs):  # type: ignore[no-untyped-def]
+        in_main.append(len(compiled))
+        return kg.build.validate_compiled(base, compiled, *args, **kwargs)
+
+    monkeypatch.setattr(kg.pipeline, "validate_compiled", spy)
+    report = run_build(data, tmp_path / "out", workers=2, files=False)
+    assert in_main == [0]  # the registry only
+    assert report.new == ARTICLES + 1
+    assert store_nquads(tmp_path / "out") == clean_nquads(data)
