@@ -64,7 +64,11 @@ class View:
 
 def whole_view(dataset: Dataset) -> View:
     """Every article fact, with registry membership among the nodes shown."""
-    net = build_network(dataset)
+    return whole_view_of(build_network(dataset))
+
+
+def whole_view_of(net: nx.MultiDiGraph) -> View:
+    """The view of a whole network (``build_network`` or ``network_from_store``)."""
     return View(
         net,
         DEFAULT_TITLE,
