@@ -303,16 +303,26 @@ def to_graphml(net: nx.MultiDiGraph) -> bytes:
 
 
 def network_from_triples(
-    dataset: Dataset, triples: Iterable[tuple[Node, Node, Node]], full: nx.MultiDiGraph | None = None
+    dataset: Dataset | None,
+    triples: Iterable[tuple[Node, Node, Node]],
+    full: nx.MultiDiGraph | None = None,
+    describe: _Describer | None = None,
 ) -> nx.MultiDiGraph:
     """The part of the network that a set of triples (a CONSTRUCT result) describes.
 
     A triple between two resources becomes an edge; where the full network has that edge, its
     evidence comes with it. Triples with a literal object and ``rdf:type`` only bring in their
-    subject as a node, so a query can select nodes without edges.
+    subject as a node, so a query can select nodes without edges. Give either ``dataset``, or the
+    ``full`` network with its ``describe``r (as ``network_from_store`` returns them).
     """
-    describe = _Describer(dataset)
-    full = build_network(dataset, describe) if full is None else full
+    if describe is None:
+        if dataset is None:
+            raise TypeError("network_from_triples needs the dataset, or the full network and its describer")
+        describe = _Describer(dataset)
+    if full is None:
+        if dataset is None:
+            raise TypeError("network_from_triples needs the dataset, or the full network and its describer")
+        full = build_network(dataset, describe)
     net = nx.MultiDiGraph()
 
     def add_node(node: Node) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -170,7 +171,10 @@ def _node_title(attrs: dict[str, Any]) -> str:
         lines.append(f"Wikidata: {attrs['wikidata']}")
     if attrs.get("iso3166"):
         lines.append(f"ISO 3166: {attrs['iso3166']}")
-    lines.append(str(attrs.get("iri", "")))
+    if attrs.get("iri"):
+        lines.append(str(attrs["iri"]))
+    if attrs.get("members"):  # a group of an aggregated view
+        lines.append(str(attrs["members"]))
     if attrs.get("mentions"):
         lines.append("mentioned in:\n" + str(attrs["mentions"]))
     return "\n".join(lines)
@@ -204,7 +208,10 @@ def _legend_item(cls: str, count: int) -> str:
 
 def _edge_title(attrs: dict[str, Any]) -> str:
     lines = [str(attrs.get("label", ""))]
-    if attrs.get("origin") == "registry":
+    if attrs.get("count"):  # facts of an aggregated view
+        kind = "registry background facts" if attrs.get("origin") == "registry" else "facts"
+        lines.append(f"{attrs['count']} {kind}")
+    elif attrs.get("origin") == "registry":
         lines.append("registry background knowledge")
     else:
         lines.append(f"article: {attrs.get('article', '')}")
@@ -243,11 +250,15 @@ def render_html(
         }
         if key in positions:
             node["x"], node["y"] = positions[key]
+        if attrs.get("count"):  # a group of an aggregated view: bigger for more members
+            node["size"] = round(10 + 4 * math.log2(int(attrs["count"])), 1)
         if big and len(label) > BIG_LABEL:
             node["label"], node["kgName"] = label[: BIG_LABEL - 1].rstrip() + "…", label
         nodes.append(node)
     for s, o, _key, attrs in sorted(net.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        edge = {"from": index[s], "to": index[o], "title": _edge_title(attrs)}
+        edge: dict[str, Any] = {"from": index[s], "to": index[o], "title": _edge_title(attrs)}
+        if attrs.get("count"):  # facts of an aggregated view: thicker for more facts
+            edge["width"] = round(1 + math.log2(int(attrs["count"])), 1)
         if big:
             # no label: thousands of them make every frame slow (the tooltip names the relation);
             # arrows are set once in the options, dashes only where they are drawn
@@ -256,7 +267,9 @@ def render_html(
         else:
             edge.update(label=str(attrs.get("label", "")), arrows="to", dashes=attrs.get("origin") == "registry")
         edges.append(edge)
-    counts = Counter(str(net.nodes[k].get("type", "")) for k in net.nodes)
+    counts: Counter[str] = Counter()
+    for key in net.nodes:  # a group of an aggregated view counts its members
+        counts[str(net.nodes[key].get("type", ""))] += int(net.nodes[key].get("count", 1))
     legend = "".join(_legend_item(cls, counts[cls]) for cls in sorted(counts))
     js, css = _vis_assets()
     page = _PAGE.format(
