@@ -273,6 +273,22 @@ def query(
     click.echo(format_result(kind, first, second, fmt), nl=False)
 
 
+def kg_classes() -> list[str]:
+    """Local names of the kg classes: the capitalised terms KG declares before its first property."""
+    from kg.namespaces import KG
+
+    names = list(KG.__annotations__)
+    return sorted(name for name in names[: names.index("participatedIn")] if name[:1].isupper())
+
+
+def _check_classes(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    known = kg_classes()
+    for name in value:
+        if name not in known:
+            raise click.BadParameter(f"`{name}` is not a kg class; one of {', '.join(known)}", param_hint="--class")
+    return value
+
+
 @main.command(context_settings=CONTEXT)
 @click.option("--query", "query_ref", metavar="NAME|FILE|-", help="Show the result of a CONSTRUCT query.")
 @param_option
@@ -285,11 +301,57 @@ def query(
     type=click.Path(path_type=Path),
     help="File to write  [default: out/view.html, .png or .svg]",
 )
-@graph_option
+@click.option(
+    "--by", type=click.Choice(("class", "country")), help="Aggregate: one node per class, or per state, with counts."
+)
+@click.option("--ego", metavar="ACTOR", help="Only the nodes at most --depth facts from ACTOR (id, IRI or label).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Facts from the --ego node.")
+@click.option(
+    "--class",
+    "classes",
+    multiple=True,
+    metavar="CLASS",
+    callback=_check_classes,
+    help="Only nodes of this kg class (State, Meeting, ...). Repeatable.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=5000,
+    show_default=True,
+    help="A bigger view is drawn aggregated by country (a browser cannot lay it out in seconds).",
+)
+@click.option("--all", "whole", is_flag=True, help="Draw every node, however many (overrides --max-nodes).")
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The built dataset (TriG) to read  [default: out/kg.trig, or out/store when there is no kg.trig]",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Read this built store (e.g. out/store) in place, read-only: large builds write no kg.trig.",
+)
 @timeout_option
 @reports_errors
 def render(
-    query_ref: str | None, params: tuple[str, ...], fmt: str, output: Path | None, graph_file: Path, timeout: float
+    query_ref: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    by: str | None,
+    ego: str | None,
+    depth: int,
+    classes: tuple[str, ...],
+    max_nodes: int,
+    whole: bool,
+    graph_file: Path | None,
+    store_dir: Path | None,
+    timeout: float,
 ) -> None:
     """Draw the network of the built graph: an offline HTML page, or a PNG or SVG picture.
 
@@ -297,28 +359,40 @@ def render(
     shaped by class, a legend whose ticks filter classes, a search box, and tooltips with the
     evidence sentences. With --query, it shows what a CONSTRUCT query returns.
 
+    A view of more than --max-nodes nodes would keep a browser busy for long: it is drawn
+    aggregated by country instead (said on stderr), unless --all is given. --class, --ego and
+    --by narrow or aggregate any view.
+
     \b
     Examples:
       kg render -o out/network.html
       kg render --query ego-network --param actor=tunisia -o out/tunisia.html
       kg render --format png -o docs/seed-graph.png
+      kg render --store out/store --ego tunisia --depth 2 -o out/tunisia.html
+      kg render --store out/store --by country -o out/countries.html
     """
     from kg.output import write_atomic
     from kg.query import bind_params, list_queries, load_query
-    from kg.view import load_built, query_view, render_view, whole_view
+    from kg.view import limit_view, load_network, query_view, reduce_view, render_view, whole_view_of
 
-    dataset = load_built(graph_file)
+    if graph_file is not None and store_dir is not None:
+        raise click.UsageError("give --graph or --store, not both")
+    built = load_network(graph_file, store_dir, timeout=timeout)
     if query_ref:
         text, where = load_query(query_ref)
         text = bind_params(text, _params(params), where)
         question = next((q.question for q in list_queries() if q.name == query_ref), "")
-        view = query_view(dataset, graph_file, text, where, question, timeout=timeout)
+        view = query_view(built, None, text, where, question, timeout=timeout)
         if params:
             view.title += " (" + ", ".join(params) + ")"
     else:
         if params:
             raise click.BadParameter("--param needs --query", param_hint="--param")
-        view = whole_view(dataset)
+        view = whole_view_of(built.network)
+    view = reduce_view(view, by=by, ego=ego, depth=depth, classes=classes)
+    view, note = limit_view(view, None if whole else max_nodes)
+    if note:
+        click.echo(f"note: {note}", err=True)
     data = render_view(view, fmt)
     target = output or Path("out") / f"view.{fmt}"
     write_atomic(target, data)

@@ -7,14 +7,17 @@ network (GraphML, the HTML page) keep the trace back to the text.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.namespaces import BACKGROUND_GRAPH, GRAPH, KG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SCHEMA, TOPIC
+from kg.ontology import to_rdflib
 
 # facts that are attributes of a node in the network rather than edges
 ATTRIBUTE_PREDICATES = {KG.modality, KG.quotation, KG.description, KG.date}
@@ -42,16 +45,20 @@ def _local(iri: Node) -> str:
 
 
 class _Describer:
-    """Labels, most specific kg class and identifiers of the nodes of a dataset."""
+    """Labels, most specific kg class and identifiers of the nodes of a dataset (or of a store)."""
 
-    def __init__(self, dataset: Dataset) -> None:
-        ontology = dataset.graph(ONTOLOGY_GRAPH)
-        self.registry = dataset.graph(REGISTRY_GRAPH)
+    def __init__(self, dataset: Dataset | None = None) -> None:
         self.subclass_of: dict[Node, set[Node]] = defaultdict(set)
-        for s, o in ontology.subject_objects(RDFS.subClassOf):
-            self.subclass_of[s].add(o)
         self.labels: dict[Node, str] = {}
         self.types: dict[Node, set[Node]] = defaultdict(set)
+        self.wikidata: dict[Node, str] = {}
+        self.iso3166: dict[Node, str] = {}
+        if dataset is None:
+            return
+        ontology = dataset.graph(ONTOLOGY_GRAPH)
+        registry = dataset.graph(REGISTRY_GRAPH)
+        for s, o in ontology.subject_objects(RDFS.subClassOf):
+            self.subclass_of[s].add(o)
         labels, types, pref_labels = (_by_graph(dataset, p) for p in (RDFS.label, RDF.type, SKOS.prefLabel))
         for graph in dataset.graphs():
             name = graph.identifier
@@ -61,6 +68,10 @@ class _Describer:
                 self.types[s].add(o)
             for s, o in pref_labels.get(name, ()):
                 self.labels.setdefault(s, str(o))
+        for s, o in registry.subject_objects(SCHEMA.sameAs):
+            self.wikidata[s] = _local(o)
+        for s, o in registry.subject_objects(KG.iso3166Alpha2):
+            self.iso3166[s] = str(o)
 
     def label(self, node: Node) -> str:
         return self.labels.get(node, _local(node))
@@ -75,11 +86,15 @@ class _Describer:
 
     def attrs(self, node: Node) -> dict[str, str]:
         attrs = {"label": self.label(node), "type": self.node_type(node), "iri": str(node)}
-        for qid in self.registry.objects(node, SCHEMA.sameAs):
-            attrs["wikidata"] = _local(qid)
-        for code in self.registry.objects(node, KG.iso3166Alpha2):
-            attrs["iso3166"] = str(code)
+        if node in self.wikidata:
+            attrs["wikidata"] = self.wikidata[node]
+        if node in self.iso3166:
+            attrs["iso3166"] = self.iso3166[node]
         return attrs
+
+
+# an article fact on its way into the network: subject key, object key, edge attributes, subject, object
+_Edge = tuple[str, str, dict[str, str], Node, Node]
 
 
 def build_network(dataset: Dataset, describe: _Describer | None = None) -> nx.MultiDiGraph:
@@ -94,21 +109,8 @@ def build_network(dataset: Dataset, describe: _Describer | None = None) -> nx.Mu
     article_prefix = str(GRAPH["article/"])
     describe = describe or _Describer(dataset)
     labels, types = describe.labels, describe.types
-    net = nx.MultiDiGraph()
-
     mentioned: dict[Node, set[tuple[str, int, str]]] = defaultdict(set)
-
-    def add_node(node: Node) -> str:
-        key = str(node)
-        if key not in net:
-            attrs = describe.attrs(node)
-            sentences = sorted(mentioned.get(node, set()))
-            if sentences:
-                attrs["mentions"] = "\n".join(f"[{a} s{n}] {text}" for a, n, text in sentences[:MAX_MENTIONS])
-            net.add_node(key, **attrs)
-        return key
-
-    edges = []
+    edges: list[_Edge] = []
     texts, in_sentence, mentions = (_by_graph(dataset, p) for p in (KG.text, KG.inSentence, KG.mentions))
     assertions = _by_graph(dataset, RDF.type, KG.Assertion)
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
@@ -151,25 +153,143 @@ def build_network(dataset: Dataset, describe: _Describer | None = None) -> nx.Mu
                     obj,
                 )
             )
+    membership = [(s, p, o) for s, p, o in sorted(background) if p in BACKGROUND_EDGES]
+    return _assemble(describe, mentioned, edges, membership)
+
+
+def _assemble(
+    describe: _Describer,
+    mentioned: dict[Node, set[tuple[str, int, str]]],
+    edges: list[_Edge],
+    membership: list[tuple[Node, Node, Node]],
+) -> nx.MultiDiGraph:
+    """The network of gathered facts: nodes of the facts, then registry membership among them."""
+    net = nx.MultiDiGraph()
+
+    def add_node(node: Node) -> None:
+        key = str(node)
+        if key not in net:
+            attrs = describe.attrs(node)
+            sentences = sorted(mentioned.get(node, set()))
+            if sentences:
+                attrs["mentions"] = "\n".join(f"[{a} s{n}] {text}" for a, n, text in sentences[:MAX_MENTIONS])
+            net.add_node(key, **attrs)
+
     for s_key, o_key, attrs, s, o in sorted(edges, key=lambda e: (e[0], e[2]["predicate"], e[1])):
         add_node(s)
         add_node(o)
         net.add_edge(s_key, o_key, key=f"{attrs['predicate']}@{attrs['article']}", **attrs)
     present = set(net.nodes)
-    for s, p, o in sorted(background):
-        if p in BACKGROUND_EDGES and str(s) in present and str(o) in present:
+    for s, p, o in membership:
+        if str(s) in present and str(o) in present:
             net.add_edge(
                 str(s),
                 str(o),
                 key=f"{_local(p)}@registry",
                 predicate=_local(p),
-                label=labels.get(p, _local(p)),
+                label=describe.labels.get(p, _local(p)),
                 article="",
                 evidence="",
                 stated_by="",
                 origin="registry",
             )
     return net
+
+
+def _rows(store: ox.Store, query: str) -> Iterator[list[Any]]:
+    """The solutions of a SELECT on ``store`` as lists of rdflib terms (None when unbound)."""
+    result = store.query(f"PREFIX kg: <{KG._NS}> PREFIX rdf: <{RDF}> PREFIX rdfs: <{RDFS}> {query}")
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("not a SELECT query")
+    for row in result:
+        yield [None if term is None else to_rdflib(term) for term in row]
+
+
+def _describer_of_store(store: ox.Store) -> _Describer:
+    """The describer of a built store, from a few SPARQL queries (nothing is copied into rdflib)."""
+    describe = _Describer()
+    for s, o in _rows(store, f"SELECT ?s ?o {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s rdfs:subClassOf ?o }} }}"):
+        describe.subclass_of[s].add(o)
+    # the first label found wins, graph by graph in the order a built dataset holds them
+    order = f"IF(?g = <{ONTOLOGY_GRAPH}>, 0, IF(?g = <{REGISTRY_GRAPH}>, 1, IF(?g = <{BACKGROUND_GRAPH}>, 2, 3)))"
+    labels = (
+        f"SELECT ?s ?l {{ GRAPH ?g {{ {{ ?s rdfs:label ?l BIND(0 AS ?k) }} UNION "
+        f"{{ ?s <{SKOS.prefLabel}> ?l BIND(1 AS ?k) }} }} }} ORDER BY ({order}) STR(?g) ?k"
+    )
+    for s, label in _rows(store, labels):
+        describe.labels.setdefault(s, str(label))
+    kinds = f'SELECT DISTINCT ?s ?t {{ GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?t), "{KG._NS}")) }}'
+    for s, t in _rows(store, kinds):
+        describe.types[s].add(t)
+    for s, o in _rows(store, f"SELECT ?s ?o {{ GRAPH <{REGISTRY_GRAPH}> {{ ?s <{SCHEMA.sameAs}> ?o }} }}"):
+        describe.wikidata[s] = _local(o)
+    for s, o in _rows(store, f"SELECT ?s ?o {{ GRAPH <{REGISTRY_GRAPH}> {{ ?s kg:iso3166Alpha2 ?o }} }}"):
+        describe.iso3166[s] = str(o)
+    return describe
+
+
+def network_from_store(store: ox.Store) -> tuple[nx.MultiDiGraph, _Describer]:
+    """The network ``build_network`` gives for the dataset of a built store, read in place.
+
+    A few SPARQL queries on pyoxigraph gather the same facts build_network reads from rdflib, so a
+    store of a million triples is drawn without copying it into rdflib. Returns the network and the
+    describer of its nodes (for ``network_from_triples``).
+    """
+    describe = _describer_of_store(store)
+    labels, types = describe.labels, describe.types
+    in_articles = f'FILTER(STRSTARTS(STR(?g), "{GRAPH["article/"]}"))'
+    prefix = len(str(GRAPH["article/"]))
+    mentioned: dict[Node, set[tuple[str, int, str]]] = defaultdict(set)
+    mentions = (
+        "SELECT ?g ?node ?sentence ?text { GRAPH ?g { ?span kg:mentions ?node ; kg:inSentence ?sentence "
+        f"OPTIONAL {{ ?sentence kg:text ?text }} }} {in_articles} }}"
+    )
+    for g, node, sentence, text in _rows(store, mentions):
+        mentioned[node].add((str(g)[prefix:], int(_local(sentence)), "" if text is None else str(text)))
+    evidence: dict[tuple[Node, Node], set[str]] = defaultdict(set)
+    spans = (
+        "SELECT ?g ?a ?text { GRAPH ?g { ?a a kg:Assertion ; kg:evidence ?span "
+        f"OPTIONAL {{ ?span kg:inSentence ?sentence OPTIONAL {{ ?sentence kg:text ?text }} }} }} {in_articles} }}"
+    )
+    for g, assertion, text in _rows(store, spans):
+        evidence[(g, assertion)].add("" if text is None else str(text))
+    stated: dict[tuple[Node, Node], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    who = (
+        "SELECT ?g ?a ?k ?w { GRAPH ?g { ?a a kg:Assertion ; ?k ?w VALUES ?k { kg:statedBy kg:statedIn } } "
+        f"{in_articles} }}"
+    )
+    for g, assertion, kind, w in _rows(store, who):
+        stated[(g, assertion)][0 if kind == KG.statedBy else 1].append(labels.get(w, _local(w)))
+    facts = (
+        "SELECT ?g ?a ?s ?p ?o { GRAPH ?g { ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } "
+        f"{in_articles} }} ORDER BY STR(?g)"
+    )
+    edges: list[_Edge] = []
+    for g, assertion, subj, pred, obj in _rows(store, facts):
+        if pred in ATTRIBUTE_PREDICATES or isinstance(obj, Literal) or types.get(obj, set()) & SOURCE_SIDE:
+            continue
+        by, where = stated.get((g, assertion), ([], []))
+        edges.append(
+            (
+                str(subj),
+                str(obj),
+                {
+                    "predicate": _local(pred),
+                    "label": labels.get(pred, _local(pred)),
+                    "article": str(g)[prefix:],
+                    "evidence": "\n".join(t for t in sorted(evidence.get((g, assertion), set())) if t),
+                    "stated_by": "; ".join(sorted(by) + sorted(where)),
+                    "origin": "article",
+                },
+                subj,
+                obj,
+            )
+        )
+    membership = (
+        f"SELECT ?s ?p ?o {{ GRAPH <{BACKGROUND_GRAPH}> {{ ?s ?p ?o VALUES ?p {{ kg:memberOf kg:partOf }} }} }}"
+    )
+    background = sorted(tuple(row) for row in _rows(store, membership))
+    return _assemble(describe, mentioned, edges, background), describe
 
 
 def to_graphml(net: nx.MultiDiGraph) -> bytes:
@@ -183,16 +303,26 @@ def to_graphml(net: nx.MultiDiGraph) -> bytes:
 
 
 def network_from_triples(
-    dataset: Dataset, triples: Iterable[tuple[Node, Node, Node]], full: nx.MultiDiGraph | None = None
+    dataset: Dataset | None,
+    triples: Iterable[tuple[Node, Node, Node]],
+    full: nx.MultiDiGraph | None = None,
+    describe: _Describer | None = None,
 ) -> nx.MultiDiGraph:
     """The part of the network that a set of triples (a CONSTRUCT result) describes.
 
     A triple between two resources becomes an edge; where the full network has that edge, its
     evidence comes with it. Triples with a literal object and ``rdf:type`` only bring in their
-    subject as a node, so a query can select nodes without edges.
+    subject as a node, so a query can select nodes without edges. Give either ``dataset``, or the
+    ``full`` network with its ``describe``r (as ``network_from_store`` returns them).
     """
-    describe = _Describer(dataset)
-    full = build_network(dataset, describe) if full is None else full
+    if describe is None:
+        if dataset is None:
+            raise TypeError("network_from_triples needs the dataset, or the full network and its describer")
+        describe = _Describer(dataset)
+    if full is None:
+        if dataset is None:
+            raise TypeError("network_from_triples needs the dataset, or the full network and its describer")
+        full = build_network(dataset, describe)
     net = nx.MultiDiGraph()
 
     def add_node(node: Node) -> str:
