@@ -276,9 +276,7 @@ def test_the_link_survives_incremental_builds_and_goes_with_a_removed_article(tm
     assert (second.rebuilt, second.unchanged, second.links) == (1, 2, {"candidate": 2})
     assert "links: 2 candidate" in second.summary()
     store = open_read_only(store_dir(out))
-    assert len(list(store.quads_for_pattern(None, None, None, _ox(LINKS_GRAPH)))) == first.graph_sizes[
-        str(LINKS_GRAPH)
-    ]
+    assert len(list(store.quads_for_pattern(None, None, None, _ox(LINKS_GRAPH)))) == first.graph_sizes[str(LINKS_GRAPH)]
     del store
     (data / "annotations" / "links-b.json").unlink()
     third = run_build(data, out, validate=False)
