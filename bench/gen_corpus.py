@@ -9,6 +9,10 @@ meeting between registry states: who took part, where, who convened and hosted i
 participants committed to and who said what. Annotations follow the real format (README, "The
 annotation format") and validate against the shapes; an article builds to about 100 triples.
 
+Every DUPLICATE_EVERY-th article is a second report, worded differently, of the meeting of the
+article before it (same states, place, topic and date; both give the date), so that benchmarks
+exercise cross-article identity links (kg.links); the other meetings are undated.
+
 Actors are drawn with a skewed distribution (a few states appear in many articles, as in real
 news), persons, posts and places come from fixed pools shared across articles, so queries join
 across article graphs. Article ``i`` depends only on ``(seed, i)``: ``touch_article`` rewrites one
@@ -27,6 +31,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# article i with i % DUPLICATE_EVERY == 0 reports the meeting of article i - 1 again
+DUPLICATE_EVERY = 20
 
 # states that news about migration cooperation names most often; the rest of the registry's
 # states appear with a small weight
@@ -199,6 +205,8 @@ class CorpusGenerator:
 
     def article(self, index: int, variant: int = 0) -> tuple[str, str, str]:
         """(article id, text, annotation YAML) of article ``index``; ``variant`` > 0 gives an edited version."""
+        if index > 1 and index % DUPLICATE_EVERY == 0:
+            return self._second_report(index, variant)
         rnd = random.Random(f"{self.seed}/{index}/{variant}")
         aid = f"syn-{index:06d}"
         states = self._pick_states(rnd, rnd.choice((2, 2, 3, 3)))
@@ -267,6 +275,11 @@ class CorpusGenerator:
                 " should cooperate more closely.",
             )  # fmt: skip
             a.relation(first, "cooperatesWith", second, span, modality='"agreed"', status='"agreed"')
+        if (index + 1) % DUPLICATE_EVERY == 0:
+            # the next article reports this meeting again: both give its date
+            span = a.sentence((meeting, "The meeting"), f" took place on {day} {MONTHS[month - 1]} {year}.")
+            a.relation(meeting, "date", f"{year}-{month:02d}-{day:02d}", span,
+                       object_is_literal="true", datatype='"date"')  # fmt: skip
         header = [
             f"# Synthetic annotation for benchmarks (bench/gen_corpus.py, seed {self.seed}, article {index}).",
             'schema: "kg-annotation/1"',
@@ -276,6 +289,50 @@ class CorpusGenerator:
             f"  sha256: {_q(hashlib.sha256(a.text.encode('utf-8')).hexdigest())}",
             f"  title: {_q(f'{self.labels[host]} hosts talks on {topic_words}')}",
             f'  published: "{year}-{month:02d}-{day:02d}"',
+            '  source: "synthetic (bench/gen_corpus.py)"',
+            '  language: "en"',
+        ]
+        return aid, a.text, a.annotation(header)
+
+    def _second_report(self, index: int, variant: int) -> tuple[str, str, str]:
+        """Article ``index`` as another outlet's report of the meeting of article ``index - 1``."""
+        first = index - 1
+        # the first draws of article(first), variant 0: its states, topic and place
+        earlier = random.Random(f"{self.seed}/{first}/0")
+        states = self._pick_states(earlier, earlier.choice((2, 2, 3, 3)))
+        topic_id, topic_words = earlier.choice(TOPICS)
+        city = earlier.choice(CITIES)
+        year, month, day = 2015 + first % 10, 1 + first % 12, 1 + first % 28
+        when = f"{year}-{month:02d}-{day:02d}"
+        rnd = random.Random(f"{self.seed}/{index}/{variant}")
+        aid = f"syn-{index:06d}"
+        a = _Article()
+        for state in states:
+            a.entity(state, registry=state)
+        meeting = a.entity("talks", type_name="Meeting", label=f"talks in {city} on {topic_words}")
+        place = a.entity(_slug(city), type_name="Place", label=city)
+        named: list[str | tuple[str, str]] = ["Delegations from "]
+        for i, state in enumerate(rnd.sample(states, len(states))):
+            named += [" and " if i == len(states) - 1 else ", "] if i else []
+            named.append((state, self.labels[state]))
+        span = a.sentence(
+            *named, " held ", (meeting, "talks"), " in ", (place, city), f" on {day} {MONTHS[month - 1]} {year}.",
+        )  # fmt: skip
+        a.relation(states, "participatedIn", meeting, span)
+        a.relation(meeting, "locatedIn", place, span)
+        a.relation(meeting, "date", when, span, object_is_literal="true", datatype='"date"')
+        span = a.sentence((meeting, "The talks"), f" focused on {topic_words}.")
+        a.relation(meeting, "about", f"topic:{topic_id}", span)
+        header = [
+            f"# Synthetic annotation for benchmarks (bench/gen_corpus.py, seed {self.seed}, article {index}):",
+            f"# a second report of the meeting of article {first}.",
+            'schema: "kg-annotation/1"',
+            "article:",
+            f"  id: {_q(aid)}",
+            f"  text: {_q(f'articles/{aid}.txt')}",
+            f"  sha256: {_q(hashlib.sha256(a.text.encode('utf-8')).hexdigest())}",
+            f"  title: {_q(f'Talks in {city} on {topic_words}')}",
+            f'  published: "{when}"',
             '  source: "synthetic (bench/gen_corpus.py)"',
             '  language: "en"',
         ]

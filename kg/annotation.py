@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 
 from kg.errors import MissingInput, SchemaError, SpanMismatch
-from kg.model import Annotation, ArticleMeta, Entity, Relation, Span
-from kg.registry import check_date, check_slug
+from kg.model import Annotation, ArticleMeta, Entity, Reference, Relation, Span
+from kg.registry import SLUG, check_date, check_slug
 from kg.yamlfile import YamlDoc, read_text
 
 ANNOTATION_SCHEMA = "kg-annotation/1"
@@ -155,7 +155,10 @@ class _SpanReader:
 
 def _read_entity(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> Entity:
     values = doc.mapping(
-        node, "an entity", required=("id",), optional=("registry", "type", "label", "mentions", "wikidata")
+        node,
+        "an entity",
+        required=("id",),
+        optional=("registry", "type", "label", "mentions", "wikidata", "same_as", "not_same_as"),
     )
     entity_id = check_slug(doc, values["id"], doc.string(values["id"], "entity `id`"), "entity `id`")
     context = f"entity `{entity_id}`"
@@ -175,8 +178,33 @@ def _read_entity(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> Entity:
             for item in doc.sequence(values["mentions"], f"{context} `mentions`")
         )
     return Entity(
-        id=entity_id, registry=registry_id, type=entity_type, label=label, mentions=mentions, where=doc.where(node)
+        id=entity_id,
+        registry=registry_id,
+        type=entity_type,
+        label=label,
+        mentions=mentions,
+        where=doc.where(node),
+        same_as=_read_references(doc, values.get("same_as"), f"{context} `same_as`"),
+        not_same_as=_read_references(doc, values.get("not_same_as"), f"{context} `not_same_as`"),
     )
+
+
+def _read_references(doc: YamlDoc, node: yaml.Node | None, context: str) -> tuple[Reference, ...]:
+    """A list of ``"<article>/<entity>"`` strings naming entities of other articles."""
+    if node is None:
+        return ()
+    out = []
+    for item in doc.sequence(node, context):
+        value = doc.string(item, context)
+        article, _, entity = value.partition("/")
+        if not (SLUG.match(article) and SLUG.match(entity)):
+            raise SchemaError(
+                f"{context} entry `{value}` is not `<article>/<entity>`",
+                doc.where(item),
+                'name another article\'s entity by both ids, e.g. "dev-001/meeting"',
+            )
+        out.append(Reference(article, entity, doc.where(item)))
+    return tuple(out)
 
 
 def _read_relations(doc: YamlDoc, reader: _SpanReader, node: yaml.Node) -> list[Relation]:

@@ -22,11 +22,22 @@ from rdflib.term import Node
 from kg import resources
 from kg.annotation import load_annotation
 from kg.errors import DuplicateId, KgError, MissingInput, SchemaError, SpanMismatch, UnknownEntity, ValidationFailed
-from kg.model import Annotation, Registry, Span
+from kg.links import (
+    LINKABLE_NAMES,
+    ArticleFacts,
+    actor_words,
+    check_identity,
+    facts_from_triples,
+    find_links,
+    link_triples,
+    review_key,
+)
+from kg.model import Annotation, Entity, Registry, Span
 from kg.namespaces import (
     BACKGROUND_GRAPH,
     ID,
     KG,
+    LINKS_GRAPH,
     ONTOLOGY_GRAPH,
     PREFIXES,
     REGISTRY_GRAPH,
@@ -81,6 +92,19 @@ NOT_ANNOTATABLE = {
     "Topic",
     "Modality",
     "CooperationStatus",
+    "IdentityLink",
+    "LinkStatus",
+}
+# properties kg draws itself (graph/links) or from `same_as:` / `not_same_as:`, not from relations
+NOT_RELATIONS = {
+    "reportedSameAs",
+    "reviewedSameAs",
+    "reviewedNotSameAs",
+    "linkStatus",
+    "linkRule",
+    "matchScore",
+    "sharedActor",
+    "reviewedIn",
 }
 
 
@@ -143,8 +167,14 @@ def build_graph(data_dir: Path | str = "data", ontology_dir: Path | None = None)
     registry_graph, background = registry_graphs(registry)
     _add(ds.graph(REGISTRY_GRAPH), registry_graph)
     _add(ds.graph(BACKGROUND_GRAPH), background)
+    facts: dict[str, ArticleFacts] = {}
     for annotation in annotations:
-        _add(ds.graph(article_graph(annotation.article.id)), compile_triples(annotation, registry, ontology))
+        triples, facts[annotation.article.id] = compile_with_facts(annotation, registry, ontology)
+        _add(ds.graph(article_graph(annotation.article.id)), triples)
+    check_identity(facts)
+    links = link_triples(find_links(facts, actor_words(registry)))
+    if links:
+        _add(ds.graph(LINKS_GRAPH), links)
     return BuildResult(ds, ontology, registry, annotations)
 
 
@@ -264,6 +294,7 @@ class _Compiler:
         self.spans: set[URIRef] = set()
         self.entities: dict[str, URIRef] = {}
         self.entity_where: dict[str, str] = {}
+        self.review_where: dict[str, str] = {}
 
     def run(self) -> set[Triple]:
         self._article()
@@ -335,8 +366,40 @@ class _Compiler:
                 node = self._local_entity(entity.id, entity.type or "", entity.label or "", entity.where)
             self.entities[entity.id] = node
             self.entity_where[entity.id] = entity.where
+            self._reviews(entity, node)
             for mention in entity.mentions:
                 self.g.add((self.span(mention), KG.mentions, node))
+
+    def _reviews(self, entity: Entity, node: URIRef) -> None:
+        """A reviewer's same_as / not_same_as: a triple to the other article's node (checked across articles later)."""
+        judged: dict[tuple[str, str], str] = {}
+        for same, refs in ((True, entity.same_as), (False, entity.not_same_as)):
+            field_name = "same_as" if same else "not_same_as"
+            for ref in refs:
+                if entity.registry is not None or entity.type not in LINKABLE_NAMES:
+                    raise SchemaError(
+                        f"entity `{entity.id}` of article {self.aid} has `{field_name}`, but only meetings and "
+                        "documents of different articles are linked",
+                        ref.where,
+                        "use it on an entity of type " + ", ".join(sorted(LINKABLE_NAMES)),
+                    )
+                if ref.article == self.aid:
+                    raise SchemaError(
+                        f"`{field_name}` of `{entity.id}` names `{ref.article}/{ref.entity}` in its own article",
+                        ref.where,
+                        "one article describes one thing with one entity: merge the two entities",
+                    )
+                key = (ref.article, ref.entity)
+                if key in judged and judged[key] != field_name:
+                    raise SchemaError(
+                        f"entity `{entity.id}` lists `{ref.article}/{ref.entity}` under both same_as and not_same_as",
+                        ref.where,
+                        "keep one judgement",
+                    )
+                judged[key] = field_name
+                other = ID[f"{ref.article}/{ref.entity}"]
+                self.g.add((node, KG.reviewedSameAs if same else KG.reviewedNotSameAs, other))
+                self.review_where[review_key(same, str(node), str(other))] = ref.where
 
     def _local_entity(self, entity_id: str, type_name: str, label: str, where: str) -> URIRef:
         if type_name not in self.ontology.classes or type_name in NOT_ANNOTATABLE:
@@ -389,6 +452,12 @@ class _Compiler:
         facts: dict[tuple[Node, Node, Node], _Fact] = {}
         for rel in self.a.relations:
             predicate = self.ontology.property(rel.predicate)
+            if rel.predicate in NOT_RELATIONS:
+                raise SchemaError(
+                    f"predicate `{rel.predicate}` is drawn by kg, not stated by articles",
+                    rel.where,
+                    "write `same_as:` or `not_same_as:` on the entity to review a link",
+                )
             if predicate is None:
                 raise SchemaError(
                     f"predicate `{rel.predicate}` is not a kg property",
@@ -458,6 +527,23 @@ def compile_triples(annotation: Annotation, registry: Registry, ontology: Ontolo
     return _Compiler(annotation, registry, ontology).run()
 
 
+def compile_with_facts(
+    annotation: Annotation, registry: Registry, ontology: Ontology
+) -> tuple[set[Triple], ArticleFacts]:
+    """The triples of one article graph, and what they say for cross-article identity (kg.links).
+
+    Raises:
+        as ``compile_triples``.
+    """
+    compiler = _Compiler(annotation, registry, ontology)
+    triples = compiler.run()
+    facts = facts_from_triples(annotation.article.id, ((str(s), str(p), str(o)) for s, p, o in triples))
+    facts.source = annotation.path
+    facts.where = {str(compiler.entities[e]): w for e, w in compiler.entity_where.items()}
+    facts.where.update(compiler.review_where)
+    return triples, facts
+
+
 def compile_annotation(annotation: Annotation, registry: Registry, ontology: Ontology) -> Graph:
     """The triples of one article's named graph, as an rdflib Graph (see ``compile_triples``)."""
     graph = Graph()
@@ -485,6 +571,7 @@ class CompiledArticle:
     text_sha256: str
     nquads: bytes
     triples: int
+    facts: ArticleFacts = field(default_factory=lambda: ArticleFacts(""))  # for cross-article identity
 
 
 # a validation step: checks the named graphs of a pyoxigraph store that holds them with the ontology
@@ -601,7 +688,7 @@ def compile_file(index: int, path: Path, data_dir: Path, registry: Registry, ont
     """
     annotation_sha = file_sha256(path) if path.is_file() else ""
     annotation = load_annotation(path, data_dir)
-    triples = compile_triples(annotation, registry, ontology)
+    triples, facts = compile_with_facts(annotation, registry, ontology)
     aid = annotation.article.id
     return CompiledArticle(
         index=index,
@@ -613,6 +700,7 @@ def compile_file(index: int, path: Path, data_dir: Path, registry: Registry, ont
         text_sha256=annotation.article.sha256,
         nquads=to_nquads(triples, article_graph(aid)),
         triples=len(triples),
+        facts=facts,
     )
 
 

@@ -75,6 +75,19 @@ class Entity:
     label: str | None
     mentions: tuple[Span, ...]
     where: str = field(default="", compare=False)
+    # a reviewer's judgement: other articles' entities ("<article>/<entity>") that are, or are not,
+    # the same meeting or document (README, "Cross-article identity")
+    same_as: tuple[Reference, ...] = ()
+    not_same_as: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An entity of another article, ``<article>/<entity>``, as a reviewer wrote it."""
+
+    article: str
+    entity: str
+    where: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ class KG(DefinedNamespace):
     Sentence: URIRef
     TextSpan: URIRef
     Assertion: URIRef
+    IdentityLink: URIRef
+    LinkStatus: URIRef
     # relations between actors, events and agreements
     participatedIn: URIRef
     organized: URIRef
@@ -91,6 +93,15 @@ class KG(DefinedNamespace):
     title: URIRef
     published: URIRef
     sourceName: URIRef
+    # cross-article identity (graph/links, and reviews in article graphs)
+    reportedSameAs: URIRef
+    reviewedSameAs: URIRef
+    reviewedNotSameAs: URIRef
+    linkStatus: URIRef
+    linkRule: URIRef
+    matchScore: URIRef
+    sharedActor: URIRef
+    reviewedIn: URIRef
     # registry
     fullName: URIRef
     demonym: URIRef
@@ -113,6 +124,14 @@ class KG(DefinedNamespace):
     AgreedCooperation: URIRef
     Proposed: URIRef
     topics: URIRef
+    linkStatuses: URIRef
+    CandidateLink: URIRef
+    ConfirmedLink: URIRef
+    RejectedLink: URIRef
+    # plans (prov:Plan) by which identity links are drawn
+    SameMeetingRule: URIRef
+    SameDocumentRule: URIRef
+    ReviewRule: URIRef
 
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
@@ -129,6 +148,8 @@ REGISTRY_GRAPH = GRAPH["registry"]
 BACKGROUND_GRAPH = GRAPH["registry-background"]
 # the store's own bookkeeping (content hashes per article graph); not data, never exported
 STATE_GRAPH = GRAPH["build-state"]
+# candidate and reviewed "same meeting / same document" links between article graphs (kg.links)
+LINKS_GRAPH = GRAPH["links"]
 BUILD = Namespace(BASE + "build#")
 
 

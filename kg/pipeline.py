@@ -26,11 +26,13 @@ from kg.build import (
     file_sha256,
     inputs_digest,
     load_inputs,
+    to_nquads,
     validate_compiled,
 )
 from kg.errors import OutputError
 from kg.export import serialize_dataset
-from kg.namespaces import ARTICLE_GRAPH_PREFIX, BASE
+from kg.links import ArticleFacts, actor_words, check_identity, find_links, link_triples, store_facts
+from kg.namespaces import ARTICLE_GRAPH_PREFIX, BASE, LINKS_GRAPH
 from kg.ontology import Ontology
 from kg.output import prepare_dir, write_all_atomic
 from kg.shacl import validate_store_natively
@@ -59,6 +61,7 @@ class BuildReport:
     rebuilt: int = 0
     unchanged: int = 0
     removed: int = 0
+    links: dict[str, int] = field(default_factory=dict)  # identity links by status
     inputs_changed: bool = False
     graph_sizes: dict[str, int] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)  # path -> bytes written
@@ -84,6 +87,8 @@ class BuildReport:
         did = ", ".join(f"{n} {what}" for n, what in counts if n) or "no articles"
         why = "registry, ontology or compiler changed: " if self.inputs_changed else ""
         lines.append(f"store {self.store}: {why}{did} ({self.triples} triples)")
+        if self.links:
+            lines.append("links: " + ", ".join(f"{n} {status}" for status, n in sorted(self.links.items())))
         articles = {g: n for g, n in self.graph_sizes.items() if g.startswith(ARTICLE_GRAPH_PREFIX)}
         if len(articles) > LISTED_GRAPHS:
             lines.append(f"  graph/article/…: {len(articles)} graphs, {sum(articles.values())} triples")
@@ -184,6 +189,16 @@ def run_build(
         seen = {aid: str(data_dir / rel) for aid, rel in unchanged.items()}
         for item in compiled:
             check_new_id(item.article_id, str(data_dir / item.annotation_file), seen)
+        # cross-article identity over every article of the data: the compiled ones and, from the
+        # store, the unchanged ones; checked (labels, reviews) before anything is written
+        facts: dict[str, ArticleFacts] = {c.article_id: c.facts for c in compiled}
+        if unchanged and writer.store is not None:
+            sources = {ARTICLE_GRAPH_PREFIX + aid: str(data_dir / rel) for aid, rel in unchanged.items()}
+            facts.update(store_facts(writer.store, sources))
+        check_identity(facts)
+        links = find_links(facts, actor_words(registry))
+        links_nquads = to_nquads(link_triples(links), LINKS_GRAPH)
+        clock.lap("links")
         base = base_nquads(ontology, registry)
         if check is not None and (compiled or inputs_changed):
             if result.validated:  # by the compile workers; the registry is left, and comes first
@@ -210,13 +225,15 @@ def run_build(
         drop += sorted(g for g in state.article_graphs & {ARTICLE_GRAPH_PREFIX + c.article_id for c in compiled})
         removed = len(state.article_graphs - current)
         with progress("writing", len(compiled)) as step:
-            commit(writer.store, inputs, base if inputs_changed else None, compiled, drop, step)
+            commit(writer.store, inputs, base if inputs_changed else None, compiled, drop, step, links_nquads)
         clock.lap("write")
         report.articles = sorted(ids)
         report.rebuilt = sum(1 for c in compiled if ARTICLE_GRAPH_PREFIX + c.article_id in state.article_graphs)
         report.new = len(compiled) - report.rebuilt
         report.unchanged = len(unchanged)
         report.removed = removed
+        for link in links:
+            report.links[link.status] = report.links.get(link.status, 0) + 1
         report.graph_sizes = graph_sizes(writer.store)
         write_files = files if files is not None else report.triples <= FILES_MAX_TRIPLES
         _write_files(writer.store, out, ontology, write_files, report)

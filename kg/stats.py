@@ -7,9 +7,9 @@ from typing import Any
 
 import networkx as nx
 from rdflib import Dataset
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
-from kg.namespaces import BACKGROUND_GRAPH, GRAPH, ID, KG
+from kg.namespaces import BACKGROUND_GRAPH, GRAPH, ID, KG, LINKS_GRAPH, article_graph
 from kg.network import build_network
 
 ACTOR_TYPES = {"State", "SupranationalUnion", "IntergovernmentalOrganization", "Agency", "Institution", "Person"}
@@ -40,6 +40,43 @@ def _sides(dataset: Dataset, net: nx.MultiDiGraph) -> dict[str, str]:
             elif reaches(node, AU):
                 sides[node] = "African"
     return sides
+
+
+LINK_STATUSES = {KG.CandidateLink: "candidate", KG.ConfirmedLink: "confirmed", KG.RejectedLink: "rejected"}
+
+
+def _links(dataset: Dataset) -> dict[str, Any]:
+    """The identity links of graph/links: counts by class and status, and each link with both sides."""
+    links = dataset.graph(LINKS_GRAPH)
+    counts: dict[str, Counter[str]] = {}
+    rows = []
+    for link in links.subjects(RDF.type, KG.IdentityLink):
+        status = LINK_STATUSES.get(links.value(link, KG.linkStatus), "unknown")  # type: ignore[call-overload]
+        sides = []
+        for node in (links.value(link, RDF.subject), links.value(link, RDF.object)):
+            article = str(node)[len(str(ID)) :].split("/", 1)[0]
+            graph = dataset.graph(article_graph(article))
+            kinds = sorted(str(c).split("#")[-1] for c in graph.objects(node, RDF.type))
+            sides.append({"article": article, "label": str(graph.value(node, RDFS.label) or ""), "kind": kinds})
+        kind = (sides[0]["kind"] or ["?"])[0]
+        counts.setdefault(kind, Counter())[status] += 1
+        score = links.value(link, KG.matchScore)
+        rows.append(
+            {
+                "kind": kind,
+                "status": status,
+                "score": None if score is None else float(str(score)),
+                "a": {"article": sides[0]["article"], "label": sides[0]["label"]},
+                "b": {"article": sides[1]["article"], "label": sides[1]["label"]},
+                "shared": sorted(str(a)[len(str(ID["actor/"])) :] for a in links.objects(link, KG.sharedActor)),
+            }
+        )
+    rows.sort(key=lambda r: (r["kind"], r["status"], r["a"]["article"], r["a"]["label"], r["b"]["article"]))
+    statuses = ("candidate", "confirmed", "rejected")
+    return {
+        "by_kind": {k: {s: counts[k][s] for s in statuses} for k in sorted(counts)},
+        "list": rows,
+    }
 
 
 def compute_stats(dataset: Dataset) -> dict[str, Any]:
@@ -83,6 +120,7 @@ def compute_stats(dataset: Dataset) -> dict[str, Any]:
         "degree": ranked(degree),
         "betweenness": ranked(betweenness),
         "bridges": ranked(bridging),
+        "links": _links(dataset),
     }
 
 
@@ -103,4 +141,18 @@ def format_stats(stats: dict[str, Any]) -> str:
     ):
         out.append(f"{title}:")
         out += [f"  {row['actor']:32} {row['value']:.4f}" for row in stats[key]]
+    links = stats["links"]
+    out.append("Cross-article links (the same meeting or document in two articles; kg.links):")
+    out += [
+        f"  {kind:32} " + ", ".join(f"{n} {status}" for status, n in counts.items())
+        for kind, counts in links["by_kind"].items()
+    ]
+    for row in links["list"]:
+        score = "" if row["score"] is None else f" {row['score']:.2f}"
+        out.append(
+            f"  {row['kind']}, {row['status']}{score}: [{row['a']['article']}] {row['a']['label']}"
+            f"  ~  [{row['b']['article']}] {row['b']['label']}"
+        )
+    if not links["list"]:
+        out.append("  none")
     return "\n".join(out) + "\n"

@@ -12,7 +12,11 @@ Crash safety comes from the order of writes, each of which is atomic on its own:
    whole store is emptied instead: nothing in it is valid any more);
 2. their graphs, and those of removed articles, are dropped;
 3. each batch of new article graphs is loaded together with its hashes, in one atomic write;
-4. the inputs hash is written last.
+4. the inputs hash is written;
+5. ``graph/links`` (kg.links), derived from all article graphs, is written last. It is dropped
+   before step 1 whenever article graphs change, so it never describes graphs that are gone, and
+   every build computes it again and rewrites it when it differs: a build killed before step 5
+   leaves no links, which the next build restores even if no article changed.
 
 A build killed at any moment therefore leaves every article either complete with its hash, or
 without a hash (rebuilt next time); no hash ever describes a graph it was not written with.
@@ -40,7 +44,15 @@ from rdflib import Dataset, URIRef
 
 from kg.build import CompiledArticle, new_dataset
 from kg.errors import BuildLocked, OutputError, StoreBusy
-from kg.namespaces import ARTICLE_GRAPH_PREFIX, BACKGROUND_GRAPH, BUILD, ONTOLOGY_GRAPH, REGISTRY_GRAPH, STATE_GRAPH
+from kg.namespaces import (
+    ARTICLE_GRAPH_PREFIX,
+    BACKGROUND_GRAPH,
+    BUILD,
+    LINKS_GRAPH,
+    ONTOLOGY_GRAPH,
+    REGISTRY_GRAPH,
+    STATE_GRAPH,
+)
 from kg.ontology import XSD_INTEGER, Ontology, integer_ranges, triple_from_oxigraph
 
 STORE_DIR = "store"
@@ -55,6 +67,7 @@ BULK_MIN_QUADS = 20_000
 READERS_WAIT = 60.0
 
 _STATE = ox.NamedNode(str(STATE_GRAPH))
+_LINKS = ox.NamedNode(str(LINKS_GRAPH))
 _INPUTS = ox.NamedNode(str(BUILD.inputsHash))
 _ANNOTATION = ox.NamedNode(str(BUILD.annotationFile))
 _ANNOTATION_SHA = ox.NamedNode(str(BUILD.annotationSha256))
@@ -275,6 +288,7 @@ def commit(
     compiled: list[CompiledArticle],
     drop: list[str],
     progress: Callable[[int], None] | None = None,
+    links: bytes | None = None,
 ) -> None:
     """Apply a build to the store in the crash-safe order described in the module docstring.
 
@@ -284,7 +298,11 @@ def commit(
         compiled: the articles to write.
         drop: article graph IRIs to remove first: changed and removed articles.
         progress: called with the number of articles written since the last call.
+        links: graph/links as N-Quads, computed from all the articles the store will hold; None
+            leaves it as it is.
     """
+    if links is not None and (base is not None or drop or compiled):
+        store.remove_graph(_LINKS)
     if base is not None:
         # nothing in the store is valid any more: start from empty (one atomic operation)
         store.clear()
@@ -321,11 +339,23 @@ def commit(
         f"DELETE WHERE {{ GRAPH {_STATE} {{ {_STATE} {_INPUTS} ?h }} }};"
         f'INSERT DATA {{ GRAPH {_STATE} {{ {_STATE} {_INPUTS} "{inputs_sha256}" }} }}'
     )
+    if links is not None:
+        write_links(store, links)
     if bulk:
         # each bulk load adds SST files that overlap the others; merging them makes every index
         # lookup of a query two to three times faster (measured on 10k articles)
         store.optimize()
     store.flush()
+
+
+def write_links(store: ox.Store, links: bytes) -> None:
+    """Make graph/links hold exactly ``links`` (N-Quads), touching the store only if it differs."""
+    old = ox.serialize(store.quads_for_pattern(None, None, None, _LINKS), format=ox.RdfFormat.N_QUADS) or b""
+    if set(old.splitlines()) == set(links.splitlines()):
+        return
+    store.remove_graph(_LINKS)
+    if links:
+        store.load(links, format=ox.RdfFormat.N_QUADS)
 
 
 def graph_sizes(store: ox.Store) -> dict[str, int]:

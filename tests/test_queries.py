@@ -17,6 +17,9 @@ from kg.export import serialize_dataset
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
 EUROPEAN = {"France", "Germany", "Italy", "Malta", "Spain"}
 AFRICAN = {"Algeria", "Libya", "Mauritania", "Morocco", "Tunisia"}
+# queries about links between articles: the seed is one article, so they answer nothing here; they
+# answer on the synthetic corpus of tests/test_store_queries.py, which requires answers
+ACROSS_ARTICLES = {"same-events"}
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +52,9 @@ def test_at_least_twelve_named_queries() -> None:
 def test_query_states_its_question_and_answers(store: ox.Store, path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("# ") and first.endswith("?"), first
+    if path.stem in ACROSS_ARTICLES:
+        assert rows(store, path.stem) == [], "the seed is one article: nothing to link"
+        return
     assert rows(store, path.stem), f"{path.name} returns nothing on the seed graph"
 
 
