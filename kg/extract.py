@@ -17,11 +17,12 @@ import datetime as dt
 import re
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.annotation import sha256_text
 from kg.model import Annotation, ArticleMeta, Entity, Registry, Relation, Span
-from kg.textscan import Gazetteer, NameHit, find_quotes, split_sentences
+from kg.textscan import Gazetteer, KeywordGate, NameHit, find_quotes, split_sentences
 
 # ---------------------------------------------------------------------------------------------
 # lexicons
@@ -257,6 +258,37 @@ DATELINE_RE = re.compile(
     r"[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*[-–—]+\s*"
 )
 RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today)\b", re.I)
+# more phrases the stages look for in sentences
+HELD = re.compile(r"\b(?:held|met|hosted|ceremony)\b")
+TOOK_PLACE = re.compile(r"\b(?:held|met|took place|hosted|convened|ceremony)\b")
+CAPITAL_OF = re.compile(r"\bthe (?P<dem>[A-Z]\w+) capital\b")
+SPEAKER_VERB = re.compile(
+    r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared|maintained|argued|proposed|"
+    r"pointed to)\b"
+)
+SAID_BY = re.compile(r"(?:,|-|–|—)\s*(?:-\s*)?(?:said|says|stated|told reporters|added)\s+(?:by\s+)?(?P<rest>.+)$")
+SAID = re.compile(r"\b(?:said|stated)\b")
+SAID_IN = re.compile(r"\b(?:said|stated)\s+in\b")
+CLAIM_CLAUSE = re.compile(
+    r"\b(?:stressed|underlined|said|says|emphasi[sz]ed|insisted|warned|maintained|argued|"
+    r"told reporters|proposed|pointed to)\s+(?:on\s+[A-Z]\w+day\s+)?(?:that\s+)?"
+    r"(?!after|before|as|when|while|during|at|in|on|from|to|with)(?P<c>[^.;]{12,})"
+)
+SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
+COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
+
+# A sentence is searched for a pattern only when it holds one of the words every match of the
+# pattern contains (kg.textscan.required_words): one Aho–Corasick pass per sentence finds them.
+# Most sentences lack most of these phrases, and the regular expressions cost far more than the pass.
+_GATE = KeywordGate(
+    [
+        MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE,
+        NEGATED_PRESENCE, BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT,
+        AGREEMENT_VERBS, SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE,
+        CAPITAL_OF, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
+        *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
+    ]
+)  # fmt: skip
 
 
 def slug(text: str) -> str:
@@ -350,17 +382,26 @@ class _Sentence:
     quotes: list[tuple[int, int]]
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
     body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
+    cues: frozenset[str] | None = None  # the gate's words in ``text`` (None: not looked for, run every pattern)
 
     matches: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
 
     def inside_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
 
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False when ``pattern`` cannot match anywhere in the sentence (none of its words is there)."""
+        return self.cues is None or _GATE.may_match(pattern, self.cues)
+
     def find(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search(self.text)``, computed once per sentence (the stages ask the same questions)."""
         if pattern not in self.matches:
-            self.matches[pattern] = pattern.search(self.text)
+            self.matches[pattern] = pattern.search(self.text) if self.may_match(pattern) else None
         return self.matches[pattern]
+
+    def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text, self.start, self.end)``: the matches in the sentence, offsets in ``text``."""
+        return pattern.finditer(text, self.start, self.end) if self.may_match(pattern) else iter(())
 
 
 class _Clock:
@@ -380,8 +421,10 @@ class _Clock:
 class Extractor:
     """Drafts annotations of articles against one registry and topic scheme (build once, reuse)."""
 
-    def __init__(self, registry: Registry, topics: dict[str, list[str]]) -> None:
+    def __init__(self, registry: Registry, topics: dict[str, list[str]], gate: bool = True) -> None:
+        """``gate=False`` runs every pattern on every sentence: the same drafts, slower (for tests)."""
         self.registry = registry
+        self.gate = gate
         self.gazetteer = Gazetteer(registry, EXTRA_NAMES)
         # topic id -> compiled pattern of its labels and cue words
         # one pattern for all topics: a word -> its topic ids (a word may signal several topics)
@@ -417,11 +460,12 @@ class Extractor:
         for start, end in spans:
             body = text[start:end]
             quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
-            background = bool(BACKGROUND.search(body)) and not (
+            sentence = _Sentence(start, end, body, False, quotes, cues=_GATE.cues(body) if self.gate else None)
+            sentence.background = bool(sentence.find(BACKGROUND)) and not (
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
-            denial = NEGATED_PRESENCE.search(body)
-            sentence = _Sentence(start, end, body, background, quotes, denial.start() if denial else None)
+            denial = sentence.find(NEGATED_PRESENCE)
+            sentence.denied = denial.start() if denial else None
             dateline = DATELINE_RE.match(body) if len(sentences) < 3 else None
             if dateline:
                 sentence.body = dateline.end()
@@ -775,11 +819,11 @@ class Extractor:
     def _more_places(self, text: str, sentences: list[_Sentence], hits: list[NameHit], places: _Places) -> None:
         """Places beyond the registry's capitals: "the Belgian capital", "in Birgu", the dateline city."""
         for s in sentences:
-            for m in re.finditer(r"\bthe (?P<dem>[A-Z]\w+) capital\b", s.text):
+            for m in CAPITAL_OF.finditer(s.text) if s.may_match(CAPITAL_OF) else ():
                 actor = self.registry.actors.get(self.gazetteer.demonyms.get(m.group("dem"), ""))
                 if actor is not None and actor.metonyms:
                     places.add(actor.metonyms[0], s.start + m.start(), s.start + m.end())
-            if not (s.find(MEETING_NOUNS) or re.search(r"\b(?:held|met|hosted|ceremony)\b", s.text)):
+            if not (s.find(MEETING_NOUNS) or s.find(HELD)):
                 continue
             for m in re.finditer(r"\bin (?P<p>[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?)\b(?![ -]?[A-Z])", s.text):
                 a, b = s.start + m.start("p"), s.start + m.end("p")
@@ -848,7 +892,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            for m in MEETING_HEAD.finditer(text, s.start, s.end):
+            for m in s.finditer(MEETING_HEAD, text):
                 if not s.inside_quote(m.start()):
                     draft.mention(mid, m.start(), m.end())
         if not draft.entities[mid].mentions:
@@ -903,7 +947,7 @@ class Extractor:
         return mid
 
     def _after_cooperation(self, sentence: _Sentence, pos: int) -> bool:
-        m = COOPERATION.search(sentence.text)
+        m = sentence.find(COOPERATION)
         return bool(m and sentence.start + m.start() < pos)
 
     def _organiser_and_host(
@@ -911,7 +955,7 @@ class Extractor:
     ) -> None:
         text = draft.text
         for pattern, predicate in ((ORGANISED, "organized"), (HOSTED, "hosted")):
-            for m in pattern.finditer(text, s.start, s.end):
+            for m in s.finditer(pattern, text):
                 # "convened by X" / "X convened" / "X as the host(ess)"
                 after = [
                     h
@@ -937,7 +981,7 @@ class Extractor:
     def _meeting_place_and_date(
         self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None
     ) -> None:
-        if not (s.find(MEETING_NOUNS) or re.search(r"\b(?:held|met|took place|hosted|convened|ceremony)\b", s.text)):
+        if not (s.find(MEETING_NOUNS) or s.find(TOOK_PLACE)):
             return
         online = s.find(ONLINE)
         if online and not s.inside_quote(s.start + online.start()):
@@ -965,9 +1009,9 @@ class Extractor:
     @staticmethod
     def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
         pub = dt.date.fromisoformat(published) if published else None
-        m = DATE_RE.search(s.text, s.body)
+        m = DATE_RE.search(s.text, s.body) if s.may_match(DATE_RE) else None
         if not m:
-            rel = RELATIVE_DAYS.search(s.text, s.body)
+            rel = RELATIVE_DAYS.search(s.text, s.body) if s.may_match(RELATIVE_DAYS) else None
             if rel and pub and not s.inside_quote(s.start + rel.start()):
                 back = 1 if rel.group("rel").lower() == "yesterday" else 0
                 return (pub - dt.timedelta(days=back)).isoformat(), (s.start + rel.start(), s.start + rel.end())
@@ -993,11 +1037,7 @@ class Extractor:
 
     def _speaker(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> str | None:
         """The actor or person a sentence attributes itself to: "..., said X", "X said"."""
-        before = re.search(
-            r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared|maintained|argued|proposed|"
-            r"pointed to)\b",
-            s.text,
-        )
+        before = s.find(SPEAKER_VERB)
         if before:
             cut = s.start + before.start()
             lead = s.text[: before.start()]
@@ -1012,9 +1052,7 @@ class Extractor:
                     return near[-1].actor
                 if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", lead, re.I):  # "She later told reporters"
                     return self._last_person(draft, cut)
-        m = re.search(
-            r"(?:,|-|–|—)\s*(?:-\s*)?(?:said|says|stated|told reporters|added)\s+(?:by\s+)?(?P<rest>.+)$", s.text
-        )
+        m = s.find(SAID_BY)
         if m:
             start = s.start + m.start("rest")
             for hit in self._hits_in(hits, start, s.end):
@@ -1040,16 +1078,11 @@ class Extractor:
         issued: set[str] = set()
         sources = self._source_messages(draft, sentences, hits)
         for s in sentences:
-            if s.find(COMMITMENT) and not re.search(r"\b(?:said|stated)\b", s.text):
+            if s.find(COMMITMENT) and not s.find(SAID):
                 continue
             units: list[tuple[int, int, bool]] = [(a, b, True) for a, b in s.quotes if b - a > 2]
             if not units:
-                clause = re.search(
-                    r"\b(?:stressed|underlined|said|says|emphasi[sz]ed|insisted|warned|maintained|argued|"
-                    r"told reporters|proposed|pointed to)\s+(?:on\s+[A-Z]\w+day\s+)?(?:that\s+)?"
-                    r"(?!after|before|as|when|while|during|at|in|on|from|to|with)(?P<c>[^.;]{12,})",
-                    s.text,
-                )
+                clause = s.find(CLAIM_CLAUSE)
                 if not clause:
                     continue
                 a = s.start + clause.start("c")
@@ -1057,7 +1090,7 @@ class Extractor:
             sentence_speaker = self._speaker(draft, s, hits)
             comm = s.find(COMMUNICATION)
             comm_id = sources.get(s.start)
-            if comm_id is None and comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
+            if comm_id is None and comm and s.find(SAID_IN):
                 kind = re.sub(r"^(?:the|a|an|in a|in the|its)\s+", "", comm.group().lower())
                 comm_id = slug("communique" if kind.startswith("communiq") else kind)
                 draft.entity(comm_id, type="Communication", label=kind)
@@ -1253,7 +1286,7 @@ class Extractor:
             for s in sentences
             if not s.background and s.find(AGREEMENT_VERBS)
             for pattern, _cls, base in AGREEMENT_NOUNS
-            if any(not s.inside_quote(m.start()) for m in pattern.finditer(text, s.start, s.end))
+            if any(not s.inside_quote(m.start()) for m in s.finditer(pattern, text))
         }
         nouns = list(AGREEMENT_NOUNS)
         if len(named) == 1:
@@ -1266,7 +1299,7 @@ class Extractor:
             if s.background or not s.find(AGREEMENT_VERBS):
                 continue
             for pattern, cls, base in nouns:
-                m = next((m for m in pattern.finditer(text, s.start, s.end) if not s.inside_quote(m.start())), None)
+                m = next((m for m in s.finditer(pattern, text) if not s.inside_quote(m.start())), None)
                 if m and base not in made and not (base == "declaration" and self._in_message(s)):
                     made[base] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
                     draft.entity(made[base], type=cls, label=m.group())
@@ -1276,7 +1309,7 @@ class Extractor:
                 continue
             found: list[str] = []
             for pattern, cls, base in nouns:
-                for m in pattern.finditer(text, s.start, s.end):
+                for m in s.finditer(pattern, text):
                     if s.inside_quote(m.start()) or (
                         m.group().lower() == "agreement" and cls == "Treaty" and not s.find(AGREEMENT_VERBS)
                     ):
@@ -1287,7 +1320,7 @@ class Extractor:
                     if made[base] not in found:
                         found.append(made[base])
             # "... signed it in Rome": the pronoun is the agreement last named
-            if not found and last and re.search(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b", s.text):
+            if not found and last and s.find(SIGNED_IT):
                 found.append(last)
             # a sentence that goes on about the agreement last named: "Under the deal, ...", "It provides ..."
             if not found and last and CONTINUES.match(s.text):
@@ -1367,7 +1400,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            for m in COMMITMENT.finditer(text, s.start, s.end):
+            for m in s.finditer(COMMITMENT, text):
                 verb = m.group("verb").lower()
                 modality = next(mod for cue, mod in COMMITMENT_MODALITY if verb.startswith(cue))
                 rest_start = m.end() if not verb.startswith("noted") else m.start() + len("noted ")
@@ -1427,7 +1460,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            m = FUND_RE.search(s.text) if fid is None else None
+            m = s.find(FUND_RE) if fid is None else None
             if m and not s.inside_quote(s.start + m.start()):
                 name = re.sub(r"^the\s+", "", m.group())
                 if len(name.split()) >= 2:
@@ -1452,7 +1485,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            m = re.search(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)", s.text)
+            m = s.find(COOPERATION_BETWEEN)
             if not m:
                 continue
             left = self._hits_in(hits, s.start + m.start("left"), s.start + m.end("left"))

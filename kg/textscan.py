@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]
 
@@ -166,3 +167,102 @@ class Gazetteer:
     def place_context(text: str, start: int) -> bool:
         """True when the words before ``start`` make a capital a place ("in Rome", "visited Tunis")."""
         return bool(PLACE_CUES.search(text[max(0, start - 25) : start]))
+
+
+# ---------------------------------------------------------------------------------------------
+# keyword gate: skip a regular expression on a sentence that lacks every word its matches need
+
+# characters that a case-insensitive pattern matches to an ASCII letter but whose ``lower()`` is
+# not that letter (re's special cases: ſ matches s, ı and İ match i); tests check it is complete
+_FOLD = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
+_MIN_WORD = 3  # shorter required words ("in", "'s") would let almost every sentence through
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case, one character for one, with every character a case-insensitive
+    pattern matches to an ASCII letter turned into that letter."""
+    return text.translate(_FOLD).lower()
+
+
+def required_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Words (lower-case ASCII) of which every match of ``pattern`` contains at least one, as
+    ``fold`` gives it; None when the pattern has no such literal words.
+
+    Only characters a match consumes count: lookarounds may look outside a sentence.
+
+    >>> sorted(required_words(re.compile(r"\\b(?:signed|agreed on)\\b|\\bMoU\\b", re.I)))
+    ['agreed on', 'mou', 'signed']
+    """
+    try:  # Python's own parser of regular expressions (private, 3.11+): without it, no gate
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001
+        return None
+    return _required(list(tree), _constants)
+
+
+def _required(items: list[tuple[Any, Any]], c: Any) -> frozenset[str] | None:
+    """The best required word set of a sequence of parsed items (see ``required_words``)."""
+    options: list[frozenset[str]] = []
+    run = ""  # consecutive literal characters consumed one after another
+
+    def close_run() -> None:
+        nonlocal run
+        if run:
+            options.append(frozenset({run}))
+        run = ""
+
+    for op, av in items:
+        if op is c.LITERAL and isinstance(av, int) and chr(av).isascii():
+            run += chr(av).lower()
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width: the characters either side are still adjacent
+        else:
+            close_run()
+            inner: frozenset[str] | None = None
+            if op is c.SUBPATTERN:
+                inner = _required(list(av[-1]), c)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+                inner = _required(list(av[2]), c)
+            elif op is c.BRANCH:
+                branches = [_required(list(b), c) for b in av[1]]
+                if all(b is not None for b in branches):
+                    inner = frozenset().union(*branches)  # type: ignore[arg-type]
+            if inner is not None:
+                options.append(inner)
+    close_run()
+    options = [o for o in options if min(map(len, o)) >= _MIN_WORD]
+    # the most selective option: longest shortest word, then fewest words
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+class KeywordGate:
+    """Which patterns may match a text, from one Aho–Corasick pass over it.
+
+    Built from patterns; each gets its ``required_words`` (patterns without any are always run).
+    ``cues(text)`` gives the words present, and ``may_match(pattern, cues)`` is False only when
+    the pattern cannot match, because none of its required words is among them.
+    """
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self.words: dict[re.Pattern[str], frozenset[str]] = {}
+        for pattern in patterns:
+            words = required_words(pattern)
+            if words:
+                self.words[pattern] = words
+        self.automaton = ahocorasick.Automaton()
+        for word in sorted(set().union(*self.words.values())):
+            self.automaton.add_word(word, word)
+        if self.words:
+            self.automaton.make_automaton()
+
+    def cues(self, text: str) -> frozenset[str]:
+        """The required words of any gated pattern that occur in ``text`` (folded)."""
+        if not self.words:
+            return frozenset()
+        return frozenset(word for _end, word in self.automaton.iter(fold(text)))
+
+    def may_match(self, pattern: re.Pattern[str], cues: frozenset[str]) -> bool:
+        words = self.words.get(pattern)
+        return words is None or not words.isdisjoint(cues)
