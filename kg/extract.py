@@ -258,6 +258,14 @@ DATELINE_RE = re.compile(
     r"[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*[-–—]+\s*"
 )
 RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today)\b", re.I)
+# a title just before a name, just after it (", the interior minister of Italy"), a counterpart
+TITLE_BEFORE = re.compile(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", re.I)
+TITLE_AFTER = re.compile(
+    rf",\s+(?:the\s+)?(?:(?P<pre>[^,]{{0,30}}?)(?:['’]s\s+|\s+))?(?P<post>{POST_RE})"
+    rf"(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
+    re.I,
+)
+COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$")
 # more phrases the stages look for in sentences
 HELD = re.compile(r"\b(?:held|met|hosted|ceremony)\b")
 TOOK_PLACE = re.compile(r"\b(?:held|met|took place|hosted|convened|ceremony)\b")
@@ -285,7 +293,7 @@ _GATE = KeywordGate(
         MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE,
         NEGATED_PRESENCE, BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT,
         AGREEMENT_VERBS, SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE,
-        CAPITAL_OF, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
+        CAPITAL_OF, TITLE_BEFORE, TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
         *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
     ]
 )  # fmt: skip
@@ -382,26 +390,23 @@ class _Sentence:
     quotes: list[tuple[int, int]]
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
     body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
-    cues: frozenset[str] | None = None  # the gate's words in ``text`` (None: not looked for, run every pattern)
+    # patterns that cannot match ``text`` (none of their required words is there): not searched for
+    ruled_out: frozenset[re.Pattern[str]] = frozenset()
 
     matches: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
 
     def inside_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
 
-    def may_match(self, pattern: re.Pattern[str]) -> bool:
-        """False when ``pattern`` cannot match anywhere in the sentence (none of its words is there)."""
-        return self.cues is None or _GATE.may_match(pattern, self.cues)
-
     def find(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search(self.text)``, computed once per sentence (the stages ask the same questions)."""
         if pattern not in self.matches:
-            self.matches[pattern] = pattern.search(self.text) if self.may_match(pattern) else None
+            self.matches[pattern] = None if pattern in self.ruled_out else pattern.search(self.text)
         return self.matches[pattern]
 
     def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         """``pattern.finditer(text, self.start, self.end)``: the matches in the sentence, offsets in ``text``."""
-        return pattern.finditer(text, self.start, self.end) if self.may_match(pattern) else iter(())
+        return iter(()) if pattern in self.ruled_out else pattern.finditer(text, self.start, self.end)
 
 
 class _Clock:
@@ -460,7 +465,9 @@ class Extractor:
         for start, end in spans:
             body = text[start:end]
             quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
-            sentence = _Sentence(start, end, body, False, quotes, cues=_GATE.cues(body) if self.gate else None)
+            sentence = _Sentence(start, end, body, False, quotes)
+            if self.gate:
+                sentence.ruled_out = _GATE.ruled_out(body)
             sentence.background = bool(sentence.find(BACKGROUND)) and not (
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
@@ -646,7 +653,7 @@ class Extractor:
         text = draft.text
         window_start = max(sentence.start, name_start - 90)
         prefix = text[window_start:name_start]
-        m = re.search(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", prefix, re.I)
+        m = None if TITLE_BEFORE in sentence.ruled_out else TITLE_BEFORE.search(prefix)
         if not m:
             return self._counterpart(draft, sentence, prefix, window_start)
         post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
@@ -748,7 +755,7 @@ class Extractor:
         self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         """ "his French counterpart, NAME": the post of the person named before, for another state."""
-        m = re.search(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$", prefix)
+        m = None if COUNTERPART in sentence.ruled_out else COUNTERPART.search(prefix)
         if not m or m.group("dem") not in self.gazetteer.demonyms:
             return None
         actor = self.gazetteer.demonyms[m.group("dem")]
@@ -772,11 +779,7 @@ class Extractor:
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         text = draft.text
         suffix = text[name_end : min(sentence.end, name_end + 90)]
-        m = re.match(
-            rf",\s+(?:the\s+)?(?:(?P<pre>[^,]{{0,30}}?)(?:['’]s\s+|\s+))?(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
-            suffix,
-            re.I,
-        )
+        m = None if TITLE_AFTER in sentence.ruled_out else TITLE_AFTER.match(suffix)
         if not m:
             return None
         post = m.group("post").lower()
@@ -819,7 +822,7 @@ class Extractor:
     def _more_places(self, text: str, sentences: list[_Sentence], hits: list[NameHit], places: _Places) -> None:
         """Places beyond the registry's capitals: "the Belgian capital", "in Birgu", the dateline city."""
         for s in sentences:
-            for m in CAPITAL_OF.finditer(s.text) if s.may_match(CAPITAL_OF) else ():
+            for m in () if CAPITAL_OF in s.ruled_out else CAPITAL_OF.finditer(s.text):
                 actor = self.registry.actors.get(self.gazetteer.demonyms.get(m.group("dem"), ""))
                 if actor is not None and actor.metonyms:
                     places.add(actor.metonyms[0], s.start + m.start(), s.start + m.end())
@@ -1009,9 +1012,9 @@ class Extractor:
     @staticmethod
     def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
         pub = dt.date.fromisoformat(published) if published else None
-        m = DATE_RE.search(s.text, s.body) if s.may_match(DATE_RE) else None
+        m = None if DATE_RE in s.ruled_out else DATE_RE.search(s.text, s.body)
         if not m:
-            rel = RELATIVE_DAYS.search(s.text, s.body) if s.may_match(RELATIVE_DAYS) else None
+            rel = None if RELATIVE_DAYS in s.ruled_out else RELATIVE_DAYS.search(s.text, s.body)
             if rel and pub and not s.inside_quote(s.start + rel.start()):
                 back = 1 if rel.group("rel").lower() == "yesterday" else 0
                 return (pub - dt.timedelta(days=back)).isoformat(), (s.start + rel.start(), s.start + rel.end())

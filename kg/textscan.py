@@ -23,6 +23,7 @@ ABBREVIATIONS = {
 }  # fmt: skip
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’»)\]]*)(\s+)(?=[\"“‘«(\[]?[A-Z0-9À-Þ-])")
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»"}
+_OPENING_QUOTE = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
 # nouns that, after a demonym, name the state's government: "Tunisian authorities", "the Italian side"
 DEMONYM_HEADS = (
     "authorities", "government", "side", "officials", "delegation", "administration", "executive",
@@ -77,17 +78,14 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
     """Quotations inside ``text[start:end]`` (straight or curly double quotes, guillemets)."""
     quotes = []
     i = start
-    while i < end:
-        char = text[i]
-        if char in QUOTE_PAIRS:
-            close = text.find(QUOTE_PAIRS[char], i + 1, end)
-            if close == -1:
-                break
-            if close > i + 1:
-                quotes.append(Quote(i, close + 1, i + 1, close))
-            i = close + 1
-        else:
-            i += 1
+    while opening := _OPENING_QUOTE.search(text, i, end):
+        i = opening.start()
+        close = text.find(QUOTE_PAIRS[text[i]], i + 1, end)
+        if close == -1:
+            break
+        if close > i + 1:
+            quotes.append(Quote(i, close + 1, i + 1, close))
+        i = close + 1
     return quotes
 
 
@@ -238,11 +236,9 @@ def _required(items: list[tuple[Any, Any]], c: Any) -> frozenset[str] | None:
 
 
 class KeywordGate:
-    """Which patterns may match a text, from one Aho–Corasick pass over it.
+    """Which patterns cannot match a text, from one Aho–Corasick pass over it.
 
-    Built from patterns; each gets its ``required_words`` (patterns without any are always run).
-    ``cues(text)`` gives the words present, and ``may_match(pattern, cues)`` is False only when
-    the pattern cannot match, because none of its required words is among them.
+    Built from patterns; each gets its ``required_words`` (patterns without any are never ruled out).
     """
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
@@ -251,18 +247,19 @@ class KeywordGate:
             words = required_words(pattern)
             if words:
                 self.words[pattern] = words
+        self.gated = frozenset(self.words)
+        patterns_of: dict[str, set[re.Pattern[str]]] = {}
+        for pattern, words in self.words.items():
+            for word in words:
+                patterns_of.setdefault(word, set()).add(pattern)
         self.automaton = ahocorasick.Automaton()
-        for word in sorted(set().union(*self.words.values())):
-            self.automaton.add_word(word, word)
-        if self.words:
+        for word, needing in sorted(patterns_of.items()):
+            self.automaton.add_word(word, frozenset(needing))
+        if patterns_of:
             self.automaton.make_automaton()
 
-    def cues(self, text: str) -> frozenset[str]:
-        """The required words of any gated pattern that occur in ``text`` (folded)."""
+    def ruled_out(self, text: str) -> frozenset[re.Pattern[str]]:
+        """The gated patterns none of whose required words occurs in ``text`` (folded)."""
         if not self.words:
             return frozenset()
-        return frozenset(word for _end, word in self.automaton.iter(fold(text)))
-
-    def may_match(self, pattern: re.Pattern[str], cues: frozenset[str]) -> bool:
-        words = self.words.get(pattern)
-        return words is None or not words.isdisjoint(cues)
+        return self.gated.difference(*(needing for _end, needing in self.automaton.iter(fold(text))))
