@@ -174,6 +174,7 @@ class Gazetteer:
 # not that letter (re's special cases: ſ matches s, ı and İ match i); tests check it is complete
 _FOLD = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
 _MIN_WORD = 3  # shorter required words ("in", "'s") would let almost every sentence through
+_MAX_STRINGS = 64  # the most spellings of a literal stretch followed ("organi[sz]ed": 2)
 
 
 def fold(text: str) -> str:
@@ -203,21 +204,18 @@ def required_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
 def _required(items: list[tuple[Any, Any]], c: Any) -> frozenset[str] | None:
     """The best required word set of a sequence of parsed items (see ``required_words``)."""
     options: list[frozenset[str]] = []
-    run = ""  # consecutive literal characters consumed one after another
-
-    def close_run() -> None:
-        nonlocal run
-        if run:
-            options.append(frozenset({run}))
-        run = ""
+    run = frozenset({""})  # what the literal items consumed one after another so far can be
 
     for op, av in items:
-        if op is c.LITERAL and isinstance(av, int) and chr(av).isascii():
-            run += chr(av).lower()
-        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: the characters either side are still adjacent
-        else:
-            close_run()
+        exact = _exact([(op, av)], c)
+        if exact is not None and len(run) * len(exact) <= _MAX_STRINGS:
+            run = frozenset(a + b for a in run for b in exact)
+            continue
+        options.append(run)
+        run = frozenset({""}) if exact is None else exact
+        if exact is None:
             inner: frozenset[str] | None = None
             if op is c.SUBPATTERN:
                 inner = _required(list(av[-1]), c)
@@ -229,10 +227,34 @@ def _required(items: list[tuple[Any, Any]], c: Any) -> frozenset[str] | None:
                     inner = frozenset().union(*branches)  # type: ignore[arg-type]
             if inner is not None:
                 options.append(inner)
-    close_run()
+    options.append(run)
     options = [o for o in options if min(map(len, o)) >= _MIN_WORD]
     # the most selective option: longest shortest word, then fewest words
     return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+def _exact(items: list[tuple[Any, Any]], c: Any) -> frozenset[str] | None:
+    """Every string (folded) that parsed items can consume, when they are literal characters,
+    small classes of them ("[sz]") and groups or alternatives of such: "(?:Fund|Facility)"."""
+    strings = frozenset({""})
+    for op, av in items:
+        options: frozenset[str] | None = None
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.LITERAL and chr(av).isascii():
+            options = frozenset({chr(av).lower()})
+        elif op is c.IN and all(o is c.LITERAL and chr(v).isascii() for o, v in av):
+            options = frozenset(chr(v).lower() for _o, v in av)
+        elif op is c.SUBPATTERN:
+            options = _exact(list(av[-1]), c)
+        elif op is c.BRANCH:
+            branches = [_exact(list(b), c) for b in av[1]]
+            if all(b is not None for b in branches):
+                options = frozenset().union(*branches)  # type: ignore[arg-type]
+        if options is None or len(strings) * len(options) > _MAX_STRINGS:
+            return None
+        strings = frozenset(a + b for a in strings for b in options)
+    return strings
 
 
 class KeywordGate:
