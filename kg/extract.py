@@ -429,8 +429,10 @@ class Extractor:
     def __init__(self, registry: Registry, topics: dict[str, list[str]], gate: bool = True) -> None:
         """``gate=False`` runs every pattern on every sentence: the same drafts, slower (for tests)."""
         self.registry = registry
-        self.gate = gate
+        self.gate = _GATE if gate else KeywordGate([])
         self.gazetteer = Gazetteer(registry, EXTRA_NAMES)
+        # actors named by a demonym or short name before a title: "Tunisian", "Commission"
+        self.named_before_titles = set(BODY_SHORT.values()) | set(self.gazetteer.demonyms.values())
         # topic id -> compiled pattern of its labels and cue words
         # one pattern for all topics: a word -> its topic ids (a word may signal several topics)
         self.topic_of: dict[str, set[str]] = {}
@@ -465,9 +467,7 @@ class Extractor:
         for start, end in spans:
             body = text[start:end]
             quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
-            sentence = _Sentence(start, end, body, False, quotes)
-            if self.gate:
-                sentence.ruled_out = _GATE.ruled_out(body)
+            sentence = _Sentence(start, end, body, False, quotes, ruled_out=self.gate.ruled_out(body))
             sentence.background = bool(sentence.find(BACKGROUND)) and not (
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
@@ -625,8 +625,10 @@ class Extractor:
                 surnames.setdefault(surname, pid)
         # later mentions by surname (or the full name without a title)
         for surname, pid in surnames.items():
-            first, rest = surname[0], re.escape(surname[1:])
-            pattern = rf"(?<![\w-])[{first.upper()}{first.lower()}]{rest}(?![\w-])"
+            # the first letter in either case, not after a letter or hyphen (the lookbehind comes after
+            # the letter so that the regex engine jumps from one candidate letter to the next)
+            first = f"[{surname[0].upper()}{surname[0].lower()}]"
+            pattern = rf"{first}(?<![\w-]{first}){re.escape(surname[1:])}(?![\w-])"
             for m in re.finditer(pattern, text):
                 draft.mention(pid, m.start(), m.end())
         return represents
@@ -709,9 +711,9 @@ class Extractor:
                 actor = self._bare_title_actor(draft, sentence, m.group("post").lower(), post_start, name_end, hits)
         if actor is None or actor not in self.registry.actors:
             return None
-        if title_start < post_start and actor in {h.actor for h in hits if h.start == title_start} | set(
-            BODY_SHORT.values()
-        ) | set(self.gazetteer.demonyms.values()):
+        if title_start < post_start and (
+            actor in self.named_before_titles or any(h.start == title_start and h.actor == actor for h in hits)
+        ):
             # the demonym or short name before the title ("Tunisian", "Commission") names the actor
             draft.entity(actor, registry=actor)
             named = text[title_start:post_start].rstrip().removesuffix("'s").removesuffix("’s")
