@@ -266,6 +266,7 @@ TITLE_AFTER = re.compile(
     re.I,
 )
 COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$")
+PRESIDENCY_OF = re.compile(r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$", re.I)
 # more phrases the stages look for in sentences
 HELD = re.compile(r"\b(?:held|met|hosted|ceremony)\b")
 TOOK_PLACE = re.compile(r"\b(?:held|met|took place|hosted|convened|ceremony)\b")
@@ -400,9 +401,11 @@ class _Sentence:
 
     def find(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search(self.text)``, computed once per sentence (the stages ask the same questions)."""
-        if pattern not in self.matches:
-            self.matches[pattern] = None if pattern in self.ruled_out else pattern.search(self.text)
-        return self.matches[pattern]
+        try:
+            return self.matches[pattern]
+        except KeyError:
+            found = self.matches[pattern] = None if pattern in self.ruled_out else pattern.search(self.text)
+            return found
 
     def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         """``pattern.finditer(text, self.start, self.end)``: the matches in the sentence, offsets in ``text``."""
@@ -444,6 +447,7 @@ class Extractor:
             re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alternatives) + r")", re.I) if alternatives else None
         )
         self._topic_cache: dict[str, set[str]] = {}  # text -> topic ids (the same sentences are asked often)
+        self._inner_names: dict[str, list[NameHit]] = {}  # a registry name -> the names inside it
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -486,17 +490,18 @@ class Extractor:
         places = _Places()
         actor_hits: list[NameHit] = []
         for hit in hits:
-            before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, hit.start - 20) : hit.start])
-            if hit.kind == "metonym" and before and before.group(1) not in NOT_NAME_WORDS:
-                continue  # "Joseph Muscat" is a person, not Oman's capital
-            if hit.kind == "metonym" and self.gazetteer.place_context(text, hit.start):
-                places.add(text[hit.start : hit.end], hit.start, hit.end)
-                continue
+            if hit.kind == "metonym":
+                before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, hit.start - 20) : hit.start])
+                if before and before.group(1) not in NOT_NAME_WORDS:
+                    continue  # "Joseph Muscat" is a person, not Oman's capital
+                if self.gazetteer.place_context(text, hit.start):
+                    places.add(text[hit.start : hit.end], hit.start, hit.end)
+                    continue
             actor_hits.append(hit)
             draft.entity(hit.actor, registry=hit.actor)
             draft.mention(hit.actor, hit.start, hit.end)
             # a name holding another actor's name: "the African Union mechanism for police cooperation"
-            for inner in self.gazetteer.find(text[hit.start : hit.end]):
+            for inner in self._names_within(text[hit.start : hit.end]):
                 if (
                     inner.actor != hit.actor
                     and inner.kind in ("name", "alias")
@@ -530,6 +535,12 @@ class Extractor:
         return annotation
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _names_within(self, name: str) -> list[NameHit]:
+        """``self.gazetteer.find(name)`` for a name the gazetteer found, computed once per name."""
+        if name not in self._inner_names:
+            self._inner_names[name] = self.gazetteer.find(name)
+        return self._inner_names[name]
 
     @staticmethod
     def _sentence_of(sentences: list[_Sentence], pos: int) -> _Sentence | None:
@@ -915,11 +926,7 @@ class Extractor:
                     continue
                 if self._after_cooperation(s, hit.start):
                     continue
-                if re.search(
-                    r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$",
-                    text[max(0, hit.start - 30) : hit.start],
-                    re.I,
-                ):
+                if PRESIDENCY_OF.search(text[max(0, hit.start - 30) : hit.start]):
                     continue  # "the presidency of the Council of the EU": the Council is not there
                 draft.relate(
                     hit.actor,

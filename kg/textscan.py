@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]
@@ -284,4 +285,4 @@ class KeywordGate:
         """The gated patterns none of whose required words occurs in ``text`` (folded)."""
         if not self.words:
             return frozenset()
-        return self.gated.difference(*(needing for _end, needing in self.automaton.iter(fold(text))))
+        return self.gated.difference(*map(itemgetter(1), self.automaton.iter(fold(text))))
