@@ -286,18 +286,17 @@ CLAIM_CLAUSE = re.compile(
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
 COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
 
-# A sentence is searched for a pattern only when it holds one of the words every match of the
-# pattern contains (kg.textscan.required_words): one Aho–Corasick pass per sentence finds them.
-# Most sentences lack most of these phrases, and the regular expressions cost far more than the pass.
-_GATE = KeywordGate(
-    [
-        MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE,
-        NEGATED_PRESENCE, BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT,
-        AGREEMENT_VERBS, SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE,
-        CAPITAL_OF, TITLE_BEFORE, TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
-        *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
-    ]
+# A sentence is searched for one of these patterns only when it holds one of the words every match
+# of the pattern contains (kg.textscan.required_words), found by one Aho–Corasick pass per sentence:
+# most sentences lack most of these phrases, and the pass costs far less than the searches.
+GATED = (
+    MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE, NEGATED_PRESENCE,
+    BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
+    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
+    TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
+    *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
+_GATE = KeywordGate(list(GATED))
 
 
 def slug(text: str) -> str:
