@@ -173,7 +173,7 @@ class Gazetteer:
 
 # characters that a case-insensitive pattern matches to an ASCII letter but whose ``lower()`` is
 # not that letter (re's special cases: ſ matches s, ı and İ match i); tests check it is complete
-_FOLD = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
+_FOLD = {"ſ": "s", "ı": "i", "İ": "i"}
 _MIN_WORD = 3  # shorter required words ("in", "'s") would let almost every sentence through
 _MAX_STRINGS = 64  # the most spellings of a literal stretch followed ("organi[sz]ed": 2)
 
@@ -181,7 +181,10 @@ _MAX_STRINGS = 64  # the most spellings of a literal stretch followed ("organi[s
 def fold(text: str) -> str:
     """``text`` in lower case, one character for one, with every character a case-insensitive
     pattern matches to an ASCII letter turned into that letter."""
-    return text.translate(_FOLD).lower()
+    if not text.isascii():  # (str.replace is much faster than str.translate)
+        for char, letter in _FOLD.items():
+            text = text.replace(char, letter)
+    return text.lower()
 
 
 def required_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
