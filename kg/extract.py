@@ -17,11 +17,12 @@ import datetime as dt
 import re
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.annotation import sha256_text
 from kg.model import Annotation, ArticleMeta, Entity, Registry, Relation, Span
-from kg.textscan import Gazetteer, NameHit, find_quotes, split_sentences
+from kg.textscan import Gazetteer, KeywordGate, NameHit, find_quotes, split_sentences
 
 # ---------------------------------------------------------------------------------------------
 # lexicons
@@ -257,6 +258,45 @@ DATELINE_RE = re.compile(
     r"[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*[-–—]+\s*"
 )
 RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today)\b", re.I)
+# a title just before a name, just after it (", the interior minister of Italy"), a counterpart
+TITLE_BEFORE = re.compile(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", re.I)
+TITLE_AFTER = re.compile(
+    rf",\s+(?:the\s+)?(?:(?P<pre>[^,]{{0,30}}?)(?:['’]s\s+|\s+))?(?P<post>{POST_RE})"
+    rf"(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
+    re.I,
+)
+COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$")
+PRESIDENCY_OF = re.compile(r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$", re.I)
+# more phrases the stages look for in sentences
+HELD = re.compile(r"\b(?:held|met|hosted|ceremony)\b")
+TOOK_PLACE = re.compile(r"\b(?:held|met|took place|hosted|convened|ceremony)\b")
+CAPITAL_OF = re.compile(r"\bthe (?P<dem>[A-Z]\w+) capital\b")
+SPEAKER_VERB = re.compile(
+    r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared|maintained|argued|proposed|"
+    r"pointed to)\b"
+)
+SAID_BY = re.compile(r"(?:,|-|–|—)\s*(?:-\s*)?(?:said|says|stated|told reporters|added)\s+(?:by\s+)?(?P<rest>.+)$")
+SAID = re.compile(r"\b(?:said|stated)\b")
+SAID_IN = re.compile(r"\b(?:said|stated)\s+in\b")
+CLAIM_CLAUSE = re.compile(
+    r"\b(?:stressed|underlined|said|says|emphasi[sz]ed|insisted|warned|maintained|argued|"
+    r"told reporters|proposed|pointed to)\s+(?:on\s+[A-Z]\w+day\s+)?(?:that\s+)?"
+    r"(?!after|before|as|when|while|during|at|in|on|from|to|with)(?P<c>[^.;]{12,})"
+)
+SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
+COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
+
+# A sentence is searched for one of these patterns only when it holds one of the words every match
+# of the pattern contains (kg.textscan.required_words), found by one Aho–Corasick pass per sentence:
+# most sentences lack most of these phrases, and the pass costs far less than the searches.
+GATED = (
+    MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE, NEGATED_PRESENCE,
+    BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
+    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
+    TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
+    *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
+)  # fmt: skip
+_GATE = KeywordGate(list(GATED))
 
 
 def slug(text: str) -> str:
@@ -350,6 +390,8 @@ class _Sentence:
     quotes: list[tuple[int, int]]
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
     body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
+    # patterns that cannot match ``text`` (none of their required words is there): not searched for
+    ruled_out: frozenset[re.Pattern[str]] = frozenset()
 
     matches: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
 
@@ -358,9 +400,15 @@ class _Sentence:
 
     def find(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search(self.text)``, computed once per sentence (the stages ask the same questions)."""
-        if pattern not in self.matches:
-            self.matches[pattern] = pattern.search(self.text)
-        return self.matches[pattern]
+        try:
+            return self.matches[pattern]
+        except KeyError:
+            found = self.matches[pattern] = None if pattern in self.ruled_out else pattern.search(self.text)
+            return found
+
+    def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text, self.start, self.end)``: the matches in the sentence, offsets in ``text``."""
+        return iter(()) if pattern in self.ruled_out else pattern.finditer(text, self.start, self.end)
 
 
 class _Clock:
@@ -380,9 +428,13 @@ class _Clock:
 class Extractor:
     """Drafts annotations of articles against one registry and topic scheme (build once, reuse)."""
 
-    def __init__(self, registry: Registry, topics: dict[str, list[str]]) -> None:
+    def __init__(self, registry: Registry, topics: dict[str, list[str]], gate: bool = True) -> None:
+        """``gate=False`` runs every pattern on every sentence: the same drafts, slower (for tests)."""
         self.registry = registry
+        self.gate = _GATE if gate else KeywordGate([])
         self.gazetteer = Gazetteer(registry, EXTRA_NAMES)
+        # actors named by a demonym or short name before a title: "Tunisian", "Commission"
+        self.named_before_titles = set(BODY_SHORT.values()) | set(self.gazetteer.demonyms.values())
         # topic id -> compiled pattern of its labels and cue words
         # one pattern for all topics: a word -> its topic ids (a word may signal several topics)
         self.topic_of: dict[str, set[str]] = {}
@@ -394,6 +446,7 @@ class Extractor:
             re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alternatives) + r")", re.I) if alternatives else None
         )
         self._topic_cache: dict[str, set[str]] = {}  # text -> topic ids (the same sentences are asked often)
+        self._inner_names: dict[str, list[NameHit]] = {}  # a registry name -> the names inside it
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -417,11 +470,12 @@ class Extractor:
         for start, end in spans:
             body = text[start:end]
             quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
-            background = bool(BACKGROUND.search(body)) and not (
+            sentence = _Sentence(start, end, body, False, quotes, ruled_out=self.gate.ruled_out(body))
+            sentence.background = bool(sentence.find(BACKGROUND)) and not (
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
-            denial = NEGATED_PRESENCE.search(body)
-            sentence = _Sentence(start, end, body, background, quotes, denial.start() if denial else None)
+            denial = sentence.find(NEGATED_PRESENCE)
+            sentence.denied = denial.start() if denial else None
             dateline = DATELINE_RE.match(body) if len(sentences) < 3 else None
             if dateline:
                 sentence.body = dateline.end()
@@ -435,17 +489,18 @@ class Extractor:
         places = _Places()
         actor_hits: list[NameHit] = []
         for hit in hits:
-            before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, hit.start - 20) : hit.start])
-            if hit.kind == "metonym" and before and before.group(1) not in NOT_NAME_WORDS:
-                continue  # "Joseph Muscat" is a person, not Oman's capital
-            if hit.kind == "metonym" and self.gazetteer.place_context(text, hit.start):
-                places.add(text[hit.start : hit.end], hit.start, hit.end)
-                continue
+            if hit.kind == "metonym":
+                before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, hit.start - 20) : hit.start])
+                if before and before.group(1) not in NOT_NAME_WORDS:
+                    continue  # "Joseph Muscat" is a person, not Oman's capital
+                if self.gazetteer.place_context(text, hit.start):
+                    places.add(text[hit.start : hit.end], hit.start, hit.end)
+                    continue
             actor_hits.append(hit)
             draft.entity(hit.actor, registry=hit.actor)
             draft.mention(hit.actor, hit.start, hit.end)
             # a name holding another actor's name: "the African Union mechanism for police cooperation"
-            for inner in self.gazetteer.find(text[hit.start : hit.end]):
+            for inner in self._names_within(text[hit.start : hit.end]):
                 if (
                     inner.actor != hit.actor
                     and inner.kind in ("name", "alias")
@@ -479,6 +534,12 @@ class Extractor:
         return annotation
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _names_within(self, name: str) -> list[NameHit]:
+        """``self.gazetteer.find(name)`` for a name the gazetteer found, computed once per name."""
+        if name not in self._inner_names:
+            self._inner_names[name] = self.gazetteer.find(name)
+        return self._inner_names[name]
 
     @staticmethod
     def _sentence_of(sentences: list[_Sentence], pos: int) -> _Sentence | None:
@@ -574,8 +635,10 @@ class Extractor:
                 surnames.setdefault(surname, pid)
         # later mentions by surname (or the full name without a title)
         for surname, pid in surnames.items():
-            first, rest = surname[0], re.escape(surname[1:])
-            pattern = rf"(?<![\w-])[{first.upper()}{first.lower()}]{rest}(?![\w-])"
+            # the first letter in either case, not after a letter or hyphen (the lookbehind comes after
+            # the letter so that the regex engine jumps from one candidate letter to the next)
+            first = f"[{surname[0].upper()}{surname[0].lower()}]"
+            pattern = rf"{first}(?<![\w-]{first}){re.escape(surname[1:])}(?![\w-])"
             for m in re.finditer(pattern, text):
                 draft.mention(pid, m.start(), m.end())
         return represents
@@ -602,7 +665,7 @@ class Extractor:
         text = draft.text
         window_start = max(sentence.start, name_start - 90)
         prefix = text[window_start:name_start]
-        m = re.search(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", prefix, re.I)
+        m = None if TITLE_BEFORE in sentence.ruled_out else TITLE_BEFORE.search(prefix)
         if not m:
             return self._counterpart(draft, sentence, prefix, window_start)
         post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
@@ -658,9 +721,9 @@ class Extractor:
                 actor = self._bare_title_actor(draft, sentence, m.group("post").lower(), post_start, name_end, hits)
         if actor is None or actor not in self.registry.actors:
             return None
-        if title_start < post_start and actor in {h.actor for h in hits if h.start == title_start} | set(
-            BODY_SHORT.values()
-        ) | set(self.gazetteer.demonyms.values()):
+        if title_start < post_start and (
+            actor in self.named_before_titles or any(h.start == title_start and h.actor == actor for h in hits)
+        ):
             # the demonym or short name before the title ("Tunisian", "Commission") names the actor
             draft.entity(actor, registry=actor)
             named = text[title_start:post_start].rstrip().removesuffix("'s").removesuffix("’s")
@@ -704,7 +767,7 @@ class Extractor:
         self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         """ "his French counterpart, NAME": the post of the person named before, for another state."""
-        m = re.search(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$", prefix)
+        m = None if COUNTERPART in sentence.ruled_out else COUNTERPART.search(prefix)
         if not m or m.group("dem") not in self.gazetteer.demonyms:
             return None
         actor = self.gazetteer.demonyms[m.group("dem")]
@@ -728,11 +791,7 @@ class Extractor:
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         text = draft.text
         suffix = text[name_end : min(sentence.end, name_end + 90)]
-        m = re.match(
-            rf",\s+(?:the\s+)?(?:(?P<pre>[^,]{{0,30}}?)(?:['’]s\s+|\s+))?(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
-            suffix,
-            re.I,
-        )
+        m = None if TITLE_AFTER in sentence.ruled_out else TITLE_AFTER.match(suffix)
         if not m:
             return None
         post = m.group("post").lower()
@@ -775,11 +834,11 @@ class Extractor:
     def _more_places(self, text: str, sentences: list[_Sentence], hits: list[NameHit], places: _Places) -> None:
         """Places beyond the registry's capitals: "the Belgian capital", "in Birgu", the dateline city."""
         for s in sentences:
-            for m in re.finditer(r"\bthe (?P<dem>[A-Z]\w+) capital\b", s.text):
+            for m in () if CAPITAL_OF in s.ruled_out else CAPITAL_OF.finditer(s.text):
                 actor = self.registry.actors.get(self.gazetteer.demonyms.get(m.group("dem"), ""))
                 if actor is not None and actor.metonyms:
                     places.add(actor.metonyms[0], s.start + m.start(), s.start + m.end())
-            if not (s.find(MEETING_NOUNS) or re.search(r"\b(?:held|met|hosted|ceremony)\b", s.text)):
+            if not (s.find(MEETING_NOUNS) or s.find(HELD)):
                 continue
             for m in re.finditer(r"\bin (?P<p>[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?)\b(?![ -]?[A-Z])", s.text):
                 a, b = s.start + m.start("p"), s.start + m.end("p")
@@ -848,7 +907,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            for m in MEETING_HEAD.finditer(text, s.start, s.end):
+            for m in s.finditer(MEETING_HEAD, text):
                 if not s.inside_quote(m.start()):
                     draft.mention(mid, m.start(), m.end())
         if not draft.entities[mid].mentions:
@@ -866,11 +925,7 @@ class Extractor:
                     continue
                 if self._after_cooperation(s, hit.start):
                     continue
-                if re.search(
-                    r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$",
-                    text[max(0, hit.start - 30) : hit.start],
-                    re.I,
-                ):
+                if PRESIDENCY_OF.search(text[max(0, hit.start - 30) : hit.start]):
                     continue  # "the presidency of the Council of the EU": the Council is not there
                 draft.relate(
                     hit.actor,
@@ -903,7 +958,7 @@ class Extractor:
         return mid
 
     def _after_cooperation(self, sentence: _Sentence, pos: int) -> bool:
-        m = COOPERATION.search(sentence.text)
+        m = sentence.find(COOPERATION)
         return bool(m and sentence.start + m.start() < pos)
 
     def _organiser_and_host(
@@ -911,7 +966,7 @@ class Extractor:
     ) -> None:
         text = draft.text
         for pattern, predicate in ((ORGANISED, "organized"), (HOSTED, "hosted")):
-            for m in pattern.finditer(text, s.start, s.end):
+            for m in s.finditer(pattern, text):
                 # "convened by X" / "X convened" / "X as the host(ess)"
                 after = [
                     h
@@ -937,7 +992,7 @@ class Extractor:
     def _meeting_place_and_date(
         self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None
     ) -> None:
-        if not (s.find(MEETING_NOUNS) or re.search(r"\b(?:held|met|took place|hosted|convened|ceremony)\b", s.text)):
+        if not (s.find(MEETING_NOUNS) or s.find(TOOK_PLACE)):
             return
         online = s.find(ONLINE)
         if online and not s.inside_quote(s.start + online.start()):
@@ -965,9 +1020,9 @@ class Extractor:
     @staticmethod
     def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
         pub = dt.date.fromisoformat(published) if published else None
-        m = DATE_RE.search(s.text, s.body)
+        m = None if DATE_RE in s.ruled_out else DATE_RE.search(s.text, s.body)
         if not m:
-            rel = RELATIVE_DAYS.search(s.text, s.body)
+            rel = None if RELATIVE_DAYS in s.ruled_out else RELATIVE_DAYS.search(s.text, s.body)
             if rel and pub and not s.inside_quote(s.start + rel.start()):
                 back = 1 if rel.group("rel").lower() == "yesterday" else 0
                 return (pub - dt.timedelta(days=back)).isoformat(), (s.start + rel.start(), s.start + rel.end())
@@ -993,11 +1048,7 @@ class Extractor:
 
     def _speaker(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> str | None:
         """The actor or person a sentence attributes itself to: "..., said X", "X said"."""
-        before = re.search(
-            r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared|maintained|argued|proposed|"
-            r"pointed to)\b",
-            s.text,
-        )
+        before = s.find(SPEAKER_VERB)
         if before:
             cut = s.start + before.start()
             lead = s.text[: before.start()]
@@ -1012,9 +1063,7 @@ class Extractor:
                     return near[-1].actor
                 if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", lead, re.I):  # "She later told reporters"
                     return self._last_person(draft, cut)
-        m = re.search(
-            r"(?:,|-|–|—)\s*(?:-\s*)?(?:said|says|stated|told reporters|added)\s+(?:by\s+)?(?P<rest>.+)$", s.text
-        )
+        m = s.find(SAID_BY)
         if m:
             start = s.start + m.start("rest")
             for hit in self._hits_in(hits, start, s.end):
@@ -1040,16 +1089,11 @@ class Extractor:
         issued: set[str] = set()
         sources = self._source_messages(draft, sentences, hits)
         for s in sentences:
-            if s.find(COMMITMENT) and not re.search(r"\b(?:said|stated)\b", s.text):
+            if s.find(COMMITMENT) and not s.find(SAID):
                 continue
             units: list[tuple[int, int, bool]] = [(a, b, True) for a, b in s.quotes if b - a > 2]
             if not units:
-                clause = re.search(
-                    r"\b(?:stressed|underlined|said|says|emphasi[sz]ed|insisted|warned|maintained|argued|"
-                    r"told reporters|proposed|pointed to)\s+(?:on\s+[A-Z]\w+day\s+)?(?:that\s+)?"
-                    r"(?!after|before|as|when|while|during|at|in|on|from|to|with)(?P<c>[^.;]{12,})",
-                    s.text,
-                )
+                clause = s.find(CLAIM_CLAUSE)
                 if not clause:
                     continue
                 a = s.start + clause.start("c")
@@ -1057,7 +1101,7 @@ class Extractor:
             sentence_speaker = self._speaker(draft, s, hits)
             comm = s.find(COMMUNICATION)
             comm_id = sources.get(s.start)
-            if comm_id is None and comm and re.search(r"\b(?:said|stated)\s+in\b", s.text):
+            if comm_id is None and comm and s.find(SAID_IN):
                 kind = re.sub(r"^(?:the|a|an|in a|in the|its)\s+", "", comm.group().lower())
                 comm_id = slug("communique" if kind.startswith("communiq") else kind)
                 draft.entity(comm_id, type="Communication", label=kind)
@@ -1253,7 +1297,7 @@ class Extractor:
             for s in sentences
             if not s.background and s.find(AGREEMENT_VERBS)
             for pattern, _cls, base in AGREEMENT_NOUNS
-            if any(not s.inside_quote(m.start()) for m in pattern.finditer(text, s.start, s.end))
+            if any(not s.inside_quote(m.start()) for m in s.finditer(pattern, text))
         }
         nouns = list(AGREEMENT_NOUNS)
         if len(named) == 1:
@@ -1266,7 +1310,7 @@ class Extractor:
             if s.background or not s.find(AGREEMENT_VERBS):
                 continue
             for pattern, cls, base in nouns:
-                m = next((m for m in pattern.finditer(text, s.start, s.end) if not s.inside_quote(m.start())), None)
+                m = next((m for m in s.finditer(pattern, text) if not s.inside_quote(m.start())), None)
                 if m and base not in made and not (base == "declaration" and self._in_message(s)):
                     made[base] = base if base not in draft.entities else f"{base}-{len(made) + 1}"
                     draft.entity(made[base], type=cls, label=m.group())
@@ -1276,7 +1320,7 @@ class Extractor:
                 continue
             found: list[str] = []
             for pattern, cls, base in nouns:
-                for m in pattern.finditer(text, s.start, s.end):
+                for m in s.finditer(pattern, text):
                     if s.inside_quote(m.start()) or (
                         m.group().lower() == "agreement" and cls == "Treaty" and not s.find(AGREEMENT_VERBS)
                     ):
@@ -1287,7 +1331,7 @@ class Extractor:
                     if made[base] not in found:
                         found.append(made[base])
             # "... signed it in Rome": the pronoun is the agreement last named
-            if not found and last and re.search(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b", s.text):
+            if not found and last and s.find(SIGNED_IT):
                 found.append(last)
             # a sentence that goes on about the agreement last named: "Under the deal, ...", "It provides ..."
             if not found and last and CONTINUES.match(s.text):
@@ -1367,7 +1411,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            for m in COMMITMENT.finditer(text, s.start, s.end):
+            for m in s.finditer(COMMITMENT, text):
                 verb = m.group("verb").lower()
                 modality = next(mod for cue, mod in COMMITMENT_MODALITY if verb.startswith(cue))
                 rest_start = m.end() if not verb.startswith("noted") else m.start() + len("noted ")
@@ -1427,7 +1471,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            m = FUND_RE.search(s.text) if fid is None else None
+            m = s.find(FUND_RE) if fid is None else None
             if m and not s.inside_quote(s.start + m.start()):
                 name = re.sub(r"^the\s+", "", m.group())
                 if len(name.split()) >= 2:
@@ -1452,7 +1496,7 @@ class Extractor:
         for s in sentences:
             if s.background:
                 continue
-            m = re.search(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)", s.text)
+            m = s.find(COOPERATION_BETWEEN)
             if not m:
                 continue
             left = self._hits_in(hits, s.start + m.start("left"), s.start + m.end("left"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]
 
@@ -22,6 +24,7 @@ ABBREVIATIONS = {
 }  # fmt: skip
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’»)\]]*)(\s+)(?=[\"“‘«(\[]?[A-Z0-9À-Þ-])")
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»"}
+_OPENING_QUOTE = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
 # nouns that, after a demonym, name the state's government: "Tunisian authorities", "the Italian side"
 DEMONYM_HEADS = (
     "authorities", "government", "side", "officials", "delegation", "administration", "executive",
@@ -76,17 +79,14 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
     """Quotations inside ``text[start:end]`` (straight or curly double quotes, guillemets)."""
     quotes = []
     i = start
-    while i < end:
-        char = text[i]
-        if char in QUOTE_PAIRS:
-            close = text.find(QUOTE_PAIRS[char], i + 1, end)
-            if close == -1:
-                break
-            if close > i + 1:
-                quotes.append(Quote(i, close + 1, i + 1, close))
-            i = close + 1
-        else:
-            i += 1
+    while opening := _OPENING_QUOTE.search(text, i, end):
+        i = opening.start()
+        close = text.find(QUOTE_PAIRS[text[i]], i + 1, end)
+        if close == -1:
+            break
+        if close > i + 1:
+            quotes.append(Quote(i, close + 1, i + 1, close))
+        i = close + 1
     return quotes
 
 
@@ -166,3 +166,127 @@ class Gazetteer:
     def place_context(text: str, start: int) -> bool:
         """True when the words before ``start`` make a capital a place ("in Rome", "visited Tunis")."""
         return bool(PLACE_CUES.search(text[max(0, start - 25) : start]))
+
+
+# ---------------------------------------------------------------------------------------------
+# keyword gate: skip a regular expression on a sentence that lacks every word its matches need
+
+# characters that a case-insensitive pattern matches to an ASCII letter but whose ``lower()`` is
+# not that letter (re's special cases: ſ matches s, ı and İ match i); tests check it is complete
+_FOLD = {"ſ": "s", "ı": "i", "İ": "i"}
+_MIN_WORD = 3  # shorter required words ("in", "'s") would let almost every sentence through
+_MAX_STRINGS = 64  # the most spellings of a literal stretch followed ("organi[sz]ed": 2)
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case, one character for one, with every character a case-insensitive
+    pattern matches to an ASCII letter turned into that letter."""
+    if not text.isascii():  # (str.replace is much faster than str.translate)
+        for char, letter in _FOLD.items():
+            text = text.replace(char, letter)
+    return text.lower()
+
+
+def required_words(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Words (lower-case ASCII) of which every match of ``pattern`` contains at least one, as
+    ``fold`` gives it; None when the pattern has no such literal words.
+
+    Only characters a match consumes count: lookarounds may look outside a sentence.
+
+    >>> sorted(required_words(re.compile(r"\\b(?:signed|agreed on)\\b|\\bMoU\\b", re.I)))
+    ['agreed on', 'mou', 'signed']
+    """
+    # Python's own parser of regular expressions is private (re._parser, 3.11+): should it change,
+    # a pattern is never gated (slower, never wrong); tests check every gated pattern's words
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        return _required(list(_parser.parse(pattern.pattern, pattern.flags)), _constants)
+    except Exception:
+        return None
+
+
+def _required(items: list[tuple[Any, Any]], c: Any) -> frozenset[str] | None:
+    """The best required word set of a sequence of parsed items (see ``required_words``)."""
+    options: list[frozenset[str]] = []
+    run = frozenset({""})  # what the literal items consumed one after another so far can be
+
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width: the characters either side are still adjacent
+        exact = _exact([(op, av)], c)
+        if exact is not None and len(run) * len(exact) <= _MAX_STRINGS:
+            run = frozenset(a + b for a in run for b in exact)
+            continue
+        options.append(run)
+        run = frozenset({""}) if exact is None else exact
+        if exact is None:
+            inner: frozenset[str] | None = None
+            if op is c.SUBPATTERN:
+                inner = _required(list(av[-1]), c)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+                inner = _required(list(av[2]), c)
+            elif op is c.BRANCH:
+                branches = [_required(list(b), c) for b in av[1]]
+                if all(b is not None for b in branches):
+                    inner = frozenset().union(*branches)  # type: ignore[arg-type]
+            if inner is not None:
+                options.append(inner)
+    options.append(run)
+    options = [o for o in options if min(map(len, o)) >= _MIN_WORD]
+    # the most selective option: longest shortest word, then fewest words
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+def _exact(items: list[tuple[Any, Any]], c: Any) -> frozenset[str] | None:
+    """Every string (folded) that parsed items can consume, when they are literal characters,
+    small classes of them ("[sz]") and groups or alternatives of such: "(?:Fund|Facility)"."""
+    strings = frozenset({""})
+    for op, av in items:
+        options: frozenset[str] | None = None
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.LITERAL and chr(av).isascii():
+            options = frozenset({chr(av).lower()})
+        elif op is c.IN and all(o is c.LITERAL and chr(v).isascii() for o, v in av):
+            options = frozenset(chr(v).lower() for _o, v in av)
+        elif op is c.SUBPATTERN:
+            options = _exact(list(av[-1]), c)
+        elif op is c.BRANCH:
+            branches = [_exact(list(b), c) for b in av[1]]
+            if all(b is not None for b in branches):
+                options = frozenset().union(*branches)  # type: ignore[arg-type]
+        if options is None or len(strings) * len(options) > _MAX_STRINGS:
+            return None
+        strings = frozenset(a + b for a in strings for b in options)
+    return strings
+
+
+class KeywordGate:
+    """Which patterns cannot match a text, from one Aho–Corasick pass over it.
+
+    Built from patterns; each gets its ``required_words`` (patterns without any are never ruled out).
+    """
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self.words: dict[re.Pattern[str], frozenset[str]] = {}
+        for pattern in patterns:
+            words = required_words(pattern)
+            if words:
+                self.words[pattern] = words
+        self.gated = frozenset(self.words)
+        patterns_of: dict[str, set[re.Pattern[str]]] = {}
+        for pattern, words in self.words.items():
+            for word in words:
+                patterns_of.setdefault(word, set()).add(pattern)
+        self.automaton = ahocorasick.Automaton()
+        for word, needing in sorted(patterns_of.items()):
+            self.automaton.add_word(word, frozenset(needing))
+        if patterns_of:
+            self.automaton.make_automaton()
+
+    def ruled_out(self, text: str) -> frozenset[re.Pattern[str]]:
+        """The gated patterns none of whose required words occurs in ``text`` (folded)."""
+        if not self.words:
+            return frozenset()
+        return self.gated.difference(*map(itemgetter(1), self.automaton.iter(fold(text))))
