@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from kg.annotation import sha256_text
 from kg.model import Annotation, ArticleMeta, Entity, Registry, Relation, Span
-from kg.textscan import Gazetteer, KeywordGate, NameHit, find_quotes, split_sentences
+from kg.textscan import Gazetteer, KeywordGate, NameHit, find_quotes, fold, split_sentences
 
 # ---------------------------------------------------------------------------------------------
 # lexicons
@@ -669,7 +669,7 @@ class Extractor:
         if not m:
             return self._counterpart(draft, sentence, prefix, window_start)
         post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
-        slug_label = POSTS[m.group("post").lower()]
+        slug_label = POSTS[fold(m.group("post"))]
         actor: str | None = None
         title_start = post_start
         title_end = post_end
@@ -718,7 +718,7 @@ class Extractor:
                 if owners:
                     actor = owners[-1].actor
             if actor is None:
-                actor = self._bare_title_actor(draft, sentence, m.group("post").lower(), post_start, name_end, hits)
+                actor = self._bare_title_actor(draft, sentence, fold(m.group("post")), post_start, name_end, hits)
         if actor is None or actor not in self.registry.actors:
             return None
         if title_start < post_start and (
@@ -794,7 +794,7 @@ class Extractor:
         m = None if TITLE_AFTER in sentence.ruled_out else TITLE_AFTER.match(suffix)
         if not m:
             return None
-        post = m.group("post").lower()
+        post = fold(m.group("post"))
         slug_label = POSTS[post]
         start = name_end + m.start() + 2
         end = name_end + m.end("post")
@@ -815,7 +815,7 @@ class Extractor:
             pm = PORTFOLIO_RE.match(text, name_end + m.end("post"), sentence.end)
             if pm:
                 end = pm.end()
-                phrase = re.sub(r"\s+", " ", text[name_end + m.start("post") : end]).lower()
+                phrase = fold(re.sub(r"\s+", " ", text[name_end + m.start("post") : end]))
                 words = [w if w in ("for", "of", "and", "the") else w.capitalize() for w in phrase.split(" ")]
                 slug_label = (slug(phrase), " ".join(words) + " of {of}")
         if actor is None and m.group("pre") and self.gazetteer.demonym_re:
@@ -1024,17 +1024,17 @@ class Extractor:
         if not m:
             rel = None if RELATIVE_DAYS in s.ruled_out else RELATIVE_DAYS.search(s.text, s.body)
             if rel and pub and not s.inside_quote(s.start + rel.start()):
-                back = 1 if rel.group("rel").lower() == "yesterday" else 0
+                back = 1 if fold(rel.group("rel")) == "yesterday" else 0
                 return (pub - dt.timedelta(days=back)).isoformat(), (s.start + rel.start(), s.start + rel.end())
             return None
         span = (s.start + m.start(), s.start + m.end())
         if m.group("wd"):
             if not pub:
                 return None
-            back = (pub.weekday() - WEEKDAYS.index(m.group("wd").lower())) % 7
+            back = (pub.weekday() - WEEKDAYS.index(fold(m.group("wd")))) % 7
             return (pub - dt.timedelta(days=back)).isoformat(), span
         day = int(m.group("d1") or m.group("d2"))
-        month = MONTHS[(m.group("m1") or m.group("m2")).lower()]
+        month = MONTHS[fold(m.group("m1") or m.group("m2"))]
         year_text = m.group("y1") or m.group("y2")
         year = int(year_text) if year_text else (pub.year if pub else None)
         if year is None:
@@ -1102,7 +1102,7 @@ class Extractor:
             comm = s.find(COMMUNICATION)
             comm_id = sources.get(s.start)
             if comm_id is None and comm and s.find(SAID_IN):
-                kind = re.sub(r"^(?:the|a|an|in a|in the|its)\s+", "", comm.group().lower())
+                kind = re.sub(r"^(?:the|a|an|in a|in the|its)\s+", "", fold(comm.group()))
                 comm_id = slug("communique" if kind.startswith("communiq") else kind)
                 draft.entity(comm_id, type="Communication", label=kind)
                 lead = re.match(r"in\s+", comm.group())
@@ -1154,7 +1154,7 @@ class Extractor:
                     comm
                     and comm_id
                     and comm_id not in issued
-                    and comm.group().lower().startswith(("the", "in the"))
+                    and fold(comm.group()).startswith(("the", "in the"))
                     and last_org
                 ):
                     draft.relate(comm_id, "issuedBy", last_org, (s.start, s.end), 0.5)
@@ -1174,7 +1174,7 @@ class Extractor:
             m = SOURCE_MESSAGE.match(s.text)
             if not m:
                 continue
-            kind = re.sub(r"^(?:the|a|an|its)\s+", "", m.group("c").lower())
+            kind = re.sub(r"^(?:the|a|an|its)\s+", "", fold(m.group("c")))
             kind = re.sub(r"\s+of\s+the\s+\w+$", "", kind)
             mid = slug("communique" if kind.startswith("communiq") else kind)
             if mid in draft.entities and draft.entities[mid].type != "Communication":
@@ -1271,7 +1271,7 @@ class Extractor:
         if found is None:
             found = set()
             for m in self.topic_re.finditer(text):
-                found |= self.topic_of[m.group().lower()]
+                found |= self.topic_of[fold(m.group())]
             if len(self._topic_cache) > 4096:
                 self._topic_cache.clear()
             self._topic_cache[text] = found
@@ -1322,7 +1322,7 @@ class Extractor:
             for pattern, cls, base in nouns:
                 for m in s.finditer(pattern, text):
                     if s.inside_quote(m.start()) or (
-                        m.group().lower() == "agreement" and cls == "Treaty" and not s.find(AGREEMENT_VERBS)
+                        fold(m.group()) == "agreement" and cls == "Treaty" and not s.find(AGREEMENT_VERBS)
                     ):
                         continue
                     if (base == "declaration" and self._in_message(s)) or base not in made:
@@ -1412,8 +1412,10 @@ class Extractor:
             if s.background:
                 continue
             for m in s.finditer(COMMITMENT, text):
-                verb = m.group("verb").lower()
-                modality = next(mod for cue, mod in COMMITMENT_MODALITY if verb.startswith(cue))
+                verb = fold(m.group("verb"))  # as the case-insensitive pattern read it ("ſ" is "s")
+                modality = next((mod for cue, mod in COMMITMENT_MODALITY if verb.startswith(cue)), None)
+                if modality is None:
+                    continue
                 rest_start = m.end() if not verb.startswith("noted") else m.start() + len("noted ")
                 tail = text[rest_start : s.end]
                 cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b", tail)

@@ -189,6 +189,20 @@ def test_random_and_mutated_text_never_crashes(text: str, where: int, byte: byte
         to_yaml(draft)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THE MINISTERS EXPREſſED ITſ COMMITMENT TO COOPERATION.",  # long s: a case-insensitive "s"
+        "Italy and Tunisia expreſſed their commitment to fight smuggling.",
+        "TUNİSİA and ITALY PLEDGED TO WORK TOGETHER.",
+    ],
+)
+def test_letters_case_insensitive_patterns_fold_do_not_crash(text: str) -> None:
+    draft = draft_of(text, published="2023-07-24")
+    for relation in draft.relations:
+        assert all(0 <= e.start < e.end <= len(text) for e in relation.evidence)
+
+
 def test_add_puts_the_article_and_its_draft_in_data(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
