@@ -321,7 +321,9 @@ class CorpusGenerator:
         a.relation(states, "participatedIn", meeting, span)
         a.relation(meeting, "locatedIn", place, span)
         a.relation(meeting, "date", when, span, object_is_literal="true", datatype='"date"')
-        span = a.sentence((meeting, "The talks"), f" focused on {topic_words}.")
+        # an edited version (variant > 0) says where it was updated, so its text and annotation change
+        updated = f", the report said in update {variant}," if variant else ""
+        span = a.sentence((meeting, "The talks"), f"{updated} focused on {topic_words}.")
         a.relation(meeting, "about", f"topic:{topic_id}", span)
         header = [
             f"# Synthetic annotation for benchmarks (bench/gen_corpus.py, seed {self.seed}, article {index}):",
