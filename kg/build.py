@@ -704,30 +704,6 @@ def compile_file(index: int, path: Path, data_dir: Path, registry: Registry, ont
     )
 
 
-def compile_files(
-    files: list[tuple[int, Path]],
-    data_dir: Path,
-    registry: Registry,
-    ontology: Ontology,
-    ontology_dir: Path | None = None,
-    workers: int | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> list[CompiledArticle]:
-    """Compile annotation files (with their indexes), in worker processes when there are many.
-
-    Results come back in the order of ``files``. On bad input the error raised is the one of the
-    first failing file in that order, as a build in one process would raise it.
-
-    Args:
-        workers: processes to use; default: one per CPU, and none below PARALLEL_MIN_FILES files.
-        progress: called with the number of files done since the last call.
-
-    Raises:
-        InputError subclasses: an annotation is wrong.
-    """
-    return compile_and_validate(files, data_dir, registry, ontology, ontology_dir, workers, progress).articles
-
-
 def compile_and_validate(
     files: list[tuple[int, Path]],
     data_dir: Path,
@@ -738,7 +714,12 @@ def compile_and_validate(
     progress: Callable[[int], None] | None = None,
     validator: Validator | None = None,
 ) -> CompileResult:
-    """Compile annotation files as :func:`compile_files` does; workers also validate what they compiled.
+    """Compile annotation files (with their indexes), in worker processes when there are many.
+
+    Results come back in the order of ``files``. On bad input the error raised is the one of the
+    first failing file in that order, as a build in one process would raise it. ``workers``:
+    processes to use (default: one per CPU, and none below PARALLEL_MIN_FILES files);
+    ``progress`` is called with the number of files done since its last call.
 
     When the files are compiled in worker processes and a ``validator`` is given, each worker
     validates its articles, VALIDATE_CHUNK at a time, in a scratch store of its own: validation

@@ -54,14 +54,13 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node, Variable
 
-from kg.errors import UnsupportedShape, ValidationFailed
+from kg.errors import UnsupportedShape
 from kg.namespaces import BACKGROUND_GRAPH, BASE, GRAPH, ONTOLOGY_GRAPH, PREFIXES, REGISTRY_GRAPH
 from kg.ontology import Ontology, to_oxigraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_NS = BASE + "shapes#"
 ARTICLE_PREFIX = str(GRAPH["article/"])
-MAX_REPORTED = 20
 
 _TYPE = f"<{RDF.type}>"
 # sh: predicates the compiler understands; any other sh: predicate in a shapes graph is refused
@@ -1684,17 +1683,9 @@ def _store_graphs(store: ox.Store) -> list[str]:
 
 
 def _fail(violations: Sequence[Violation], what: str, shapes_file: str, remedy: str) -> None:
-    lines = sorted({v.describe() for v in violations})
-    report = "\n".join(f"  - {line}" for line in lines[:MAX_REPORTED])
-    if len(lines) > MAX_REPORTED:
-        report += f"\n  … and {len(lines) - MAX_REPORTED} more"
-    raise ValidationFailed(
-        f"{what} violates the SHACL shapes in {len(lines)} place(s); first: {lines[0]}",
-        shapes_file,
-        remedy,
-        report=report,
-        graph=violations[0].graph,
-    )
+    from kg.validate import report_violations
+
+    report_violations((v.describe() for v in violations), what, shapes_file, remedy, violations[0].graph)
 
 
 # --------------------------------------------------------------------------------------------

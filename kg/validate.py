@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -116,12 +116,15 @@ def _check(data: Graph, shapes: Graph, ontology: Ontology, what: str) -> None:
             f"the SHACL shapes could not be applied to {what}: {_text.strip()}", "ontology/", "fix the shapes files"
         )
     lines = {_describe(results, r) for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult"))}
-    _fail(lines, what, "ontology/shapes.ttl", "fix the annotation or registry entries named in the report")
+    report_violations(lines, what, "ontology/shapes.ttl", "fix the annotation or registry entries named in the report")
 
 
-def _fail(violations: set[str], what: str, shapes_file: str, remedy: str) -> None:
-    """Raise ValidationFailed with a one-line summary and a report of at most MAX_REPORTED lines."""
-    lines = sorted(violations)
+def report_violations(lines: Iterable[str], what: str, shapes_file: str, remedy: str, graph: str = "") -> None:
+    """Raise ValidationFailed with a one-line summary and a report of at most MAX_REPORTED lines.
+
+    ``lines`` describe the violations, one each; ``graph`` is the IRI of the failing graph, if known.
+    """
+    lines = sorted(set(lines))
     report = "\n".join(f"  - {line}" for line in lines[:MAX_REPORTED])
     if len(lines) > MAX_REPORTED:
         report += f"\n  … and {len(lines) - MAX_REPORTED} more"
@@ -130,6 +133,7 @@ def _fail(violations: set[str], what: str, shapes_file: str, remedy: str) -> Non
         shapes_file,
         remedy,
         report=report,
+        graph=graph,
     )
 
 
@@ -166,7 +170,7 @@ def _check_sparql_constraints(data: Graph, shapes: Graph, what: str) -> None:
                             text = text.replace("{?" + name + "}", _short_ox(solution[name]))
                         lines.append(f"focus {_short(focus)}; {text}")
     if lines:
-        _fail(set(lines), what, "ontology/evidence-shapes.ttl", "add evidence for the facts named in the report")
+        report_violations(lines, what, "ontology/evidence-shapes.ttl", "add evidence for the facts named in the report")
 
 
 def _short_ox(term: object) -> str:
