@@ -92,8 +92,9 @@ def render(store: Path, target: Path, settings: str) -> tuple[int, int, int, flo
     return net.number_of_nodes(), net.number_of_edges(), len(page), seconds
 
 
-def measure(browser, page_path: Path, timeout: float) -> tuple[float | None, int, list[str]]:  # type: ignore[no-untyped-def]
-    """Open a page; returns (ms until window.kgReady or None past timeout, outside requests, page errors)."""
+def open_view(browser, page_path: Path, timeout: float) -> tuple[dict | None, list[str], list[str], bool]:  # type: ignore[no-untyped-def,type-arg]
+    """Open a page until it is interactive: (window.kgReady, or None past ``timeout``; outside
+    requests; page errors; whether the physics is still on)."""
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     outside: list[str] = []
     errors: list[str] = []
@@ -117,7 +118,14 @@ def measure(browser, page_path: Path, timeout: float) -> tuple[float | None, int
         if ready:
             break
         page.wait_for_timeout(50)
+    physics = bool(ready) and page.evaluate("window.kgNetwork.physics.options.enabled") is not False
     page.close()
+    return ready or None, outside, errors, physics
+
+
+def measure(browser, page_path: Path, timeout: float) -> tuple[float | None, int, list[str]]:  # type: ignore[no-untyped-def]
+    """Open a page; returns (ms until window.kgReady or None past timeout, outside requests, page errors)."""
+    ready, outside, errors, _physics = open_view(browser, page_path, timeout)
     return (float(ready["ms"]) if ready else None), len(outside), errors
 
 

@@ -20,6 +20,7 @@ from kg.view import MAX_VIEW_NODES, load_built
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_view import open_view  # noqa: E402
 from gen_corpus import write_corpus  # noqa: E402
 from test_html import _launch  # noqa: E402  (the browser tests' Chromium and flags)
 
@@ -230,29 +231,9 @@ def test_class_names_are_the_ontology_s() -> None:
 
 
 def _wait_ready(browser, page_path: Path) -> tuple[dict[str, int], list[str]]:  # type: ignore[no-untyped-def]
-    import time
-
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    outside: list[str] = []
-    errors: list[str] = []
-
-    def route(request_route, request) -> None:  # type: ignore[no-untyped-def]
-        if request.url == page_path.as_uri():
-            request_route.continue_()
-        else:
-            outside.append(request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(page_path.as_uri(), timeout=60_000)
-    deadline = time.monotonic() + 60
-    while not (ready := page.evaluate("window.kgReady")):
-        assert time.monotonic() < deadline, "the view was not interactive within 60 s"
-        page.wait_for_timeout(100)
-    assert page.evaluate("window.kgNetwork.physics.options.enabled") is False
-    page.close()
+    ready, outside, errors, physics = open_view(browser, page_path, 60)
+    assert ready is not None, "the view was not interactive within 60 s"
+    assert physics is False
     return ready, outside + errors
 
 
