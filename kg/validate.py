@@ -77,7 +77,9 @@ def _validate_registry(registry: Graph, background: Graph, ontology: Ontology) -
     _check(data, ontology.shapes, ontology, "the registry")
 
 
-def _validate_article(name: str, graph: Graph, registry: Graph, ontology: Ontology) -> None:
+def article_data_graph(graph: Graph, registry: Graph) -> Graph:
+    """The data graph an article is validated as: its triples, and the registry's triples about
+    every node it refers to (its subjects, and its IRI objects other than classes)."""
     data = Graph()
     referenced: set[Node] = set()
     for s, p, o in graph:
@@ -88,6 +90,11 @@ def _validate_article(name: str, graph: Graph, registry: Graph, ontology: Ontolo
     for node in referenced:
         for p, o in registry.predicate_objects(node):
             data.add((node, p, o))
+    return data
+
+
+def _validate_article(name: str, graph: Graph, registry: Graph, ontology: Ontology) -> None:
+    data = article_data_graph(graph, registry)
     what = f"article {name[len(str(GRAPH['article/'])) :]}"
     try:
         _check(data, ontology.shapes, ontology, what)

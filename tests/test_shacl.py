@@ -42,6 +42,7 @@ from kg.shacl import (
     load_store,
     validate_natively,
 )
+from kg.validate import article_data_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "eval" / "dev"
@@ -106,16 +107,7 @@ def pyshacl_results(
         name = str(graph.identifier)
         if not name.startswith(prefix) or (articles is not None and name not in articles):
             continue
-        data = Graph()
-        referenced: set[Node] = set()
-        for s, p, o in graph:
-            data.add((s, p, o))
-            referenced.add(s)
-            if isinstance(o, URIRef) and p != RDF.type:
-                referenced.add(o)
-        for node in referenced:
-            for p, o in registry.predicate_objects(node):
-                data.add((node, p, o))
+        data = article_data_graph(graph, registry)
         data += ontology.graph
         found |= _pyshacl(data, ontology.shapes, name)
         if evidence:
