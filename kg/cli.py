@@ -86,8 +86,9 @@ def build(data_dir: Path, out_dir: Path, ontology_dir: Path | None, validator: s
 
     Updates OUT/store, an on-disk database with one named graph per article, plus ontology and
     registry graphs: only articles whose annotation or text changed are compiled and validated
-    again, removed ones are dropped, and a change to the registry or ontology rebuilds all. A
-    build killed at any moment leaves the store consistent; a second build at the same time
+    again, removed ones are dropped, and a change to the registry or ontology rebuilds all. It
+    links meetings and documents that two articles report as the same (graph/links, never merged).
+    A build killed at any moment leaves the store consistent; a second build at the same time
     stops at once. Then writes OUT/kg.trig, OUT/kg.ttl (all graphs merged) and OUT/kg.html (the
     network, viewable offline), unless the graph has more than 100,000 triples.
 
@@ -555,7 +556,8 @@ def evaluate(gold_dir: Path, registry_path: Path, show_errors: int) -> None:
 def stats(fmt: str, data_dir: Path) -> None:
     """Counts by class and relation; centrality, components and the actors bridging the sides.
 
-    The sides (European, African) come from registry membership of the EU and AU.
+    The sides (European, African) come from registry membership of the EU and AU. Also lists the
+    cross-article links: meetings and documents two articles report as the same, by status.
 
     \b
     Examples:
