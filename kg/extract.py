@@ -71,6 +71,8 @@ SUB_BODIES = {"European Council": ("eu", "european-council", "the European Counc
 POST_RE = "|".join(re.escape(p) for p in sorted(POSTS, key=len, reverse=True))
 # short names of bodies used before a title: "Commission President Ursula von der Leyen"
 BODY_SHORT = {"Commission": "european-commission", "European Commission": "european-commission"}
+# the body whose members hold a union's commissioner titles ("EU Home Affairs Commissioner")
+COMMISSION_OF = {"eu": "european-commission"}
 # posts whose holders speak for their ministry: post -> ministry id pattern
 MINISTRY_POSTS = {"minister-of-the-interior": "{actor}-interior-ministry"}
 # phrases that name a registry body without being one of its names
@@ -110,7 +112,7 @@ MEETING_NOUNS = re.compile(
     re.I,
 )
 MEETING_HEAD = re.compile(
-    r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering)\b"
+    r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering|ceremony)\b"
     r"|(?<=\bfor )talks\b|(?<=\bheld )talks\b",
     re.I,
 )
@@ -120,7 +122,7 @@ OTHER_MEETING = re.compile(
 )
 FUTURE = re.compile(r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming)\b", re.I)
 PARTICIPATION = re.compile(
-    r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|took part|take part|joined|gathered|"
+    r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|attending|took part|take part|joined|gathered|"
     r"talks with|held talks|colleagues from|counterparts from|counterparts of|participants|delegations? from|"
     r"summit|conference|videoconference|ministers of|leaders of|leaders from|heads of state|talks|"
     r"sat down with|visit(?:ed|ing)?|welcomed|received|travell?ed to|in the presence of|ceremony|chaired|"
@@ -128,7 +130,9 @@ PARTICIPATION = re.compile(
     r"sent (?:ministers|a minister|a delegation|delegations|its|their|representatives|envoys))\b",
     re.I,
 )
-ORGANISED = re.compile(r"\b(?:convened|organi[sz]ed|called|initiated|at the (?:invitation|initiative) of)\b", re.I)
+ORGANISED = re.compile(
+    r"\b(?:convened|organi[sz]ed|called|initiated|brought together|at the (?:invitation|initiative) of)\b", re.I
+)
 HOSTED = re.compile(r"\b(?:hosted|hostess|host(?!ile))\b", re.I)
 ONLINE = re.compile(r"\b(?:videoconference|video conference|video link|online|virtual(?:ly)?)\b", re.I)
 NEGATION = re.compile(
@@ -143,7 +147,7 @@ NEGATED_PRESENCE = re.compile(
 )
 BACKGROUND = re.compile(
     r"\b(?:unlike|similar to|modelled on|modeled on|compared with|compared to|previous|earlier|"
-    r"in the past|last year|years ago|in (?:19|20)\d\d|the (?:19|20)\d\d)\b",
+    r"in the past|last year|years ago|in (?:19|20)\d\d|the (?:19|20)\d\d|during that (?:trip|visit))\b",
     re.I,
 )
 CRITIC_VERBS = re.compile(r"\b(?:criticis|criticiz|condemn|denounc|warned|opposed|decried|slammed)\w*", re.I)
@@ -246,7 +250,7 @@ MONTHS = {
 }  # fmt: skip
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 DATE_RE = re.compile(
-    r"\b(?:on\s+)?(?:(?P<d1>\d{1,2})\s+(?P<m1>January|February|March|April|May|June|July|August|September|"
+    r"\b(?:on\s+)?(?:(?P<d1>\d{1,2})(?:\s*(?:and|to|-|–)\s*\d{1,2})?\s+(?P<m1>January|February|March|April|May|June|July|August|September|"
     r"October|November|December)(?:\s+(?P<y1>\d{4}))?|(?P<m2>January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\s+(?P<d2>\d{1,2})(?:,\s*(?P<y2>\d{4}))?|"
     r"on\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
@@ -613,6 +617,11 @@ class Extractor:
                 if not found:
                     continue
                 actor, post_slug, post_label, title_span = found
+                if post_slug.startswith("commissioner") and actor in COMMISSION_OF:
+                    # "EU Home Affairs Commissioner": commissioners sit in the Commission, not the union
+                    owner = self.registry.actors[actor].label
+                    actor = COMMISSION_OF[actor]
+                    post_label = post_label.replace(owner, self.registry.actors[actor].label)
                 pid = slug(name)
                 draft.entity(pid, type="Person", label=name)
                 draft.mention(pid, start, start + len(name))
@@ -624,6 +633,8 @@ class Extractor:
                 draft.relate(pid, "represents", actor, evidence, 0.9)
                 # every post is in an organisation: the ministry when the registry has it, else the actor
                 ministry = MINISTRY_POSTS.get(post_slug, "").format(actor=actor)
+                if post_slug.startswith("minister-") and re.search(r"interior|home-affairs", post_slug):
+                    ministry = f"{actor}-interior-ministry"  # "minister for home affairs and national security"
                 if ministry in self.registry.actors:
                     draft.entity(ministry, registry=ministry)
                     draft.mention(ministry, *title_span)
@@ -715,7 +726,11 @@ class Extractor:
             if actor is None and re.search(r"\b[Ii]ts\s*$", before):
                 # "its interior minister", "Its chairperson": the last actor named before
                 owners = [h for h in hits if h.end <= post_start and self.registry.actors[h.actor].type != "Place"]
-                if owners:
+                opening = [h for h in owners if h.start == sentence.start + sentence.body]
+                if opening and re.search(r"\b(?:was|were) represented by\s+its\s*$", text[sentence.start : post_start]):
+                    # "Finland, which holds the presidency of the Council, was represented by its minister"
+                    actor = opening[0].actor
+                elif owners:
                     actor = owners[-1].actor
             if actor is None:
                 actor = self._bare_title_actor(draft, sentence, fold(m.group("post")), post_start, name_end, hits)
@@ -806,11 +821,12 @@ class Extractor:
                 if near is None and re.match(rf"(?:the\s+)?{body}\b", m.group("of")):
                     actor, end = owner, name_end + m.start("of") + m.group("of").index(body) + len(body)
                     slug_label = (f"{body_slug}-{slug_label[0]}", slug_label[1].replace("{of}", body_label))
+        portfolio = near is None and actor is None  # "for home affairs": no body after the title
         if near is None and actor is None and m.group("pre") is not None:
             near = self._actor_near(hits, name_end + m.start("pre"), name_end + m.end("pre"))
         if near is not None:
             actor, end = near.actor, max(end, near.end)
-        elif post in PORTFOLIO_HEADS:
+        if post in PORTFOLIO_HEADS and portfolio:
             # "the commissioner for migration, home affairs and citizenship"
             pm = PORTFOLIO_RE.match(text, name_end + m.end("post"), sentence.end)
             if pm:
