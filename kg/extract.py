@@ -103,6 +103,10 @@ NOT_NAME_WORDS = {
     "Conference", "Mediterranean", "North", "South", "East", "West", "Process", "Fund", "Trust", "Facility",
     "Partnership", "Statement", "Plan", "Action", "Emergency", "Coast", "Guard", "King", "Chancellor",
 }  # fmt: skip
+# a state's name inside a geographic name: "Lake Chad"
+GEOGRAPHIC_PREFIX = re.compile(r"\b(?:Lake|Mount|River|Cape)\s+$")
+# a city's name before these nouns names rules or a process, not the city's government
+NAMED_AFTER_CITY = re.compile(r"\s+(?:rules|regulations?|Regulation|system|[Cc]onvention|[Pp]rocess)\b")
 # parts of the world, never a meeting's place
 REGIONS = {"Africa", "Europe", "Asia", "America", "Americas", "Oceania", "Sahel", "Balkans", "Maghreb", "Gulf"}
 NOT_NAME_WORDS |= {word.capitalize() for phrase in POSTS for word in phrase.split()} - {"Of", "For", "The"}
@@ -287,6 +291,18 @@ CLAIM_CLAUSE = re.compile(
     r"told reporters|proposed|pointed to)\s+(?:on\s+[A-Z]\w+day\s+)?(?:that\s+)?"
     r"(?!after|before|as|when|while|during|at|in|on|from|to|with)(?P<c>[^.;]{12,})"
 )
+# "Frontex and Europol already work together", "committed themselves to working together"
+WORK_TOGETHER = re.compile(r"\b(?:work(?:s|ed|ing)?\s+together|cooperat(?:e|es|ed|ing))\b", re.I)
+TWO_SIDES = re.compile(r"\b(?:the two|both) (?:sides|governments|countries|parties)\b", re.I)
+# an agency described as the union's: "the EU police agency", "the EU's judicial cooperation agency"
+UNION_AGENCY = re.compile(r"\b(?P<u>EU|European Union)(?:['’]s)?\s+(?:[a-z-]+\s+){0,3}?agency\b")
+LAUNCHES_PARTNERSHIP = re.compile(r"\blaunch(?:ed|es|ing)?\b[^.;]{0,90}?\bpartnership\b", re.I)
+IN_COOPERATION_WITH = re.compile(r"\bin (?:close )?cooperation with\b", re.I)
+POSSESSIVE = re.compile(r"['’]s\b")
+# the kinds of actor that another actor cooperates with
+COOPERATING = ("Agency", "IntergovernmentalOrganization", "Institution", "State", "SupranationalUnion")
+# ids the extractor gives documents
+AGREEMENT_IDS = {"mou", "declaration", "agreement", "action-plan", "call-to-action"}
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
 COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
 
@@ -298,6 +314,7 @@ GATED = (
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
     SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
     TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
+    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
@@ -436,7 +453,9 @@ class Extractor:
         """``gate=False`` runs every pattern on every sentence: the same drafts, slower (for tests)."""
         self.registry = registry
         self.gate = _GATE if gate else KeywordGate([])
-        self.gazetteer = Gazetteer(registry, EXTRA_NAMES)
+        # "the bloc" also opens sentences: "The bloc", "The Commission"
+        capitalised = {k[0].upper() + k[1:]: v for k, v in EXTRA_NAMES.items() if k.startswith("the ")}
+        self.gazetteer = Gazetteer(registry, {**EXTRA_NAMES, **capitalised})
         # actors named by a demonym or short name before a title: "Tunisian", "Commission"
         self.named_before_titles = set(BODY_SHORT.values()) | set(self.gazetteer.demonyms.values())
         # topic id -> compiled pattern of its labels and cue words
@@ -493,6 +512,10 @@ class Extractor:
         places = _Places()
         actor_hits: list[NameHit] = []
         for hit in hits:
+            if GEOGRAPHIC_PREFIX.search(text, max(0, hit.start - 8), hit.start):
+                continue  # "Lake Chad" is a lake, not the state
+            if hit.kind == "metonym" and NAMED_AFTER_CITY.match(text, hit.end):
+                continue  # "the Dublin rules", "the Rome Process": named after the city, not its government
             if hit.kind == "metonym":
                 before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, hit.start - 20) : hit.start])
                 if before and before.group(1) not in NOT_NAME_WORDS:
@@ -1510,10 +1533,25 @@ class Extractor:
 
     # -- cooperation ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _pairs(hits: list[NameHit]) -> list[tuple[str, str]]:
+        """Every two distinct actors of ``hits``, each pair in the order the text names them."""
+        actors = list(dict.fromkeys(h.actor for h in hits))
+        return [(a, b) for i, a in enumerate(actors) for b in actors[i + 1 :]]
+
+    @staticmethod
+    def _cooperation_status(s: _Sentence) -> str:
+        if re.search(r"\b(?:agreed|will|pledged|committed)\b", s.text):
+            return "agreed"
+        return "proposed" if re.search(r"\b(?:proposed|called for|suggested|would)\b", s.text) else "existing"
+
     def _cooperation(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
         for s in sentences:
             if s.background:
                 continue
+            self._working_together(draft, s, hits)
+            self._partnership(draft, s, hits)
+            self._union_agencies(draft, s, hits)
             m = s.find(COOPERATION_BETWEEN)
             if not m:
                 continue
@@ -1524,26 +1562,97 @@ class Extractor:
             right = self._hits_in(hits, right_start, s.start + m.end("right"))
             if not left or not right:
                 continue
-            status = (
-                "agreed"
-                if re.search(r"\b(?:agreed|will|pledged)\b", s.text)
-                else ("proposed" if re.search(r"\b(?:proposed|called for|suggested)\b", s.text) else "existing")
-            )
-            for a in {h.actor for h in left}:
-                for b in {h.actor for h in right}:
-                    if a != b and self.registry.actors[b].type in (
-                        "Agency",
-                        "IntergovernmentalOrganization",
-                        "Institution",
-                        "State",
-                    ):
-                        draft.relate(a, "cooperatesWith", b, (s.start, s.end), 0.6, status=status)
+            status = self._cooperation_status(s)
+            if inc:  # "between the EU and African agencies, including Frontex": each named member with the EU
+                pairs = [(a, b) for a in {h.actor for h in left} for b in {h.actor for h in right}]
+            else:  # "between Europol, Frontex and Eurojust": every two of them
+                pairs = self._pairs([h for h in left + right if not POSSESSIVE.match(draft.text, h.end)])
+            for a, b in pairs:
+                if a != b and self.registry.actors[b].type in COOPERATING:
+                    draft.relate(a, "cooperatesWith", b, (s.start, s.end), 0.6, status=status)
             agencies = re.search(r"\b(?P<body>\w+)\s+agencies,?\s+(?:including|such as)\b", s.text)
             if agencies:
                 body = self._hits_in(hits, s.start + agencies.start("body"), s.start + agencies.end("body"))
                 for hit in body[:1]:
                     for member in right:
                         draft.relate(member.actor, "partOf", hit.actor, (s.start, s.end), 0.6)
+
+    def _working_together(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> None:
+        """ "Frontex and Europol already work together", "the two sides committed themselves to
+        working together": the actors named before the verb, or the two parties of the article's
+        agreement for "the two sides"."""
+        m = s.find(WORK_TOGETHER)
+        if not m or s.inside_quote(s.start + m.start()):
+            return
+        clause_start = s.start + max(s.text.rfind(c, 0, m.start()) for c in ",;:") + 1
+        named = [
+            h
+            for h in self._hits_in(hits, clause_start, s.start + m.start())
+            if not self._negated(s, h.start, h.end) and not POSSESSIVE.match(draft.text, h.end)
+        ]
+        pairs = self._pairs(named)
+        if not pairs and TWO_SIDES.search(s.text, 0, m.start()):
+            pairs = self._two_parties(draft, AGREEMENT_IDS)
+        for a, b in pairs:
+            if self.registry.actors[b].type in COOPERATING:
+                draft.relate(a, "cooperatesWith", b, (s.start, s.end), 0.6, status=self._cooperation_status(s))
+
+    def _two_parties(self, draft: _Draft, agreements: set[str]) -> list[tuple[str, str]]:
+        """The two registry parties of ``agreements`` as a pair in text order (none when not two)."""
+        parties = sorted(
+            {r.subject for r in draft.relations.values() if r.predicate == "partyTo" and r.object in agreements}
+            & set(self.registry.actors),
+            key=lambda actor: min(a for a, _b in draft.entities[actor].mentions),
+        )
+        return [(parties[0], parties[1])] if len(parties) == 2 else []
+
+    def _partnership(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> None:
+        """ "signed a joint declaration launching a migration partnership": the document's two parties
+        cooperate; "A in cooperation with B"."""
+        text = draft.text
+        m = s.find(LAUNCHES_PARTNERSHIP)
+        if m and not s.inside_quote(s.start + m.start()):
+            # the actors named before the verb, or whom the persons named there represent
+            start, end = s.start + s.body, s.start + m.start()
+            named = [h for h in self._hits_in(hits, start, end) if not self._negated(s, h.start, h.end)]
+            for r in draft.relations.values():
+                if r.predicate == "represents":
+                    named += [
+                        NameHit(a, b, r.object, "name")
+                        for a, b in draft.entities[r.subject].mentions
+                        if start <= a and b <= end and not self._negated(s, a, b)
+                    ]
+            for a, b in self._pairs(sorted(named, key=lambda h: h.start))[:1]:
+                draft.relate(a, "cooperatesWith", b, (s.start, s.end), 0.55, status="agreed")
+        for m in s.finditer(IN_COOPERATION_WITH, text):
+            before = [h for h in self._hits_in(hits, max(s.start, m.start() - 40), m.start())]
+            after = [h for h in self._hits_in(hits, m.end(), min(s.end, m.end() + 40))]
+            if before and after and re.fullmatch(r"\s*(?:the\s+)?", text[m.end() : after[0].start]):
+                a, b = before[-1].actor, after[0].actor
+                if a != b and self.registry.actors[b].type in COOPERATING:
+                    draft.relate(a, "cooperatesWith", b, (s.start, s.end), 0.55, status=self._cooperation_status(s))
+
+    def _union_agencies(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> None:
+        """ "Europol, the EU police agency", "the EU's judicial cooperation agency, Eurojust", "the EU
+        border agency" (a name of Frontex): the agency is part of the union."""
+        text = draft.text
+        for m in s.finditer(UNION_AGENCY, text):
+            union = next((h.actor for h in self._names_within(m.group("u"))), None)
+            agency = next(
+                (
+                    h.actor
+                    for h in self._hits_in(hits, max(s.start, m.start() - 40), min(s.end, m.end() + 40))
+                    if self.registry.actors[h.actor].type == "Agency"
+                    and (
+                        (h.start <= m.start() and m.end() <= h.end)
+                        or re.fullmatch(r",\s*", text[h.end : m.start()])
+                        or re.fullmatch(r",\s*", text[m.end() : h.start])
+                    )
+                ),
+                None,
+            )
+            if union and agency:
+                draft.relate(agency, "partOf", union, (m.start(), m.end()), 0.6)
 
     # -- output --------------------------------------------------------------------------------
 
