@@ -165,7 +165,7 @@ COMMUNICATION = re.compile(
     r"\b(?:the|a|an|in a|in the|its)\s+(?:joint\s+)?(?:message|communiqu[eé]|press release|statement)\b", re.I
 )
 COMMITMENT = re.compile(
-    r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)"
+    r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)(?:\s+(?:themselves|itself))?"
     r"(?:\s+on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\s+yesterday|\s+today)?\s+to|"
     r"agreed on the need to|commit to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|"
     r"expressed (?:their|its) commitment to|noted support|"
@@ -303,6 +303,9 @@ POSSESSIVE = re.compile(r"['’]s\b")
 COOPERATING = ("Agency", "IntergovernmentalOrganization", "Institution", "State", "SupranationalUnion")
 # ids the extractor gives documents
 AGREEMENT_IDS = {"mou", "declaration", "agreement", "action-plan", "call-to-action"}
+# what someone said, before a verb: "Johansson said ten countries had pledged to"
+REPORTED = re.compile(r"\b(?:said|says|told \w+|added|stated)\b(?:\s+that)?\s+\S")
+DOCUMENT_TYPES = ("MemorandumOfUnderstanding", "JointStatement", "Treaty")
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
 COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
 
@@ -314,7 +317,7 @@ GATED = (
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
     SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
     TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
-    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH,
+    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
@@ -1459,6 +1462,14 @@ class Extractor:
                 tail = text[rest_start : s.end]
                 cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b", tail)
                 clause = tail[: cut.start()] if cut else tail
+                if REPORTED not in s.ruled_out and REPORTED.search(text, s.start, m.start()):
+                    continue  # "X said ten countries had pledged to ...": part of X's claim
+                document = self._document_of(draft, s)
+                if document and WORK_TOGETHER.match(clause.lstrip()):
+                    # a general undertaking to cooperate, by the parties of the article's document: what
+                    # the document is about (and, in _cooperation, who cooperates), not a commitment
+                    self._topics(draft, document, tail, (rest_start, rest_start + len(tail)), 0.5)
+                    continue
                 pieces = re.split(r"\s+and\s+(?=(?:" + "|".join(BARE_VERBS) + r")\b)", clause)
                 offset = rest_start
                 for index, piece in enumerate(pieces):
@@ -1503,6 +1514,17 @@ class Extractor:
                                 object_is_literal=True,
                             )
                     self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    @staticmethod
+    def _document_of(draft: _Draft, s: _Sentence) -> str | None:
+        """The document the article reports as signed or adopted: the one named in ``s``, else the first."""
+        documents = [
+            eid
+            for eid in sorted(draft.entities)
+            if draft.entities[eid].type in DOCUMENT_TYPES and draft.entities[eid].mentions
+        ]
+        named = [d for d in documents if any(s.start <= a < s.end for a, _b in draft.entities[d].mentions)]
+        return (named or documents or [None])[0]
 
     # -- funds ---------------------------------------------------------------------------------
 
