@@ -138,7 +138,11 @@ ORGANISED = re.compile(
     r"\b(?:convened|organi[sz]ed|called|initiated|brought together|at the (?:invitation|initiative) of)\b", re.I
 )
 HOSTED = re.compile(r"\b(?:hosted|hostess|host(?!ile))\b", re.I)
-ONLINE = re.compile(r"\b(?:videoconference|video conference|video link|online|virtual(?:ly)?)\b", re.I)
+ONLINE = re.compile(
+    r"\b(?:videoconference|video conference|video link|online(?!\s+(?:service|platform|content|shop|provider)s?\b)|"
+    r"virtual(?:ly)?)\b",
+    re.I,
+)
 NEGATION = re.compile(
     r"\b(?:not|n't|never|no|neither|nor|declined|refused|stayed away|boycott(?:ed)?|absent|without|"
     r"was invited but|were invited but|skipped|pulled out|withdrew)\b",
@@ -197,6 +201,7 @@ AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
         "mou",
     ),
     (re.compile(r"\baction plan\b", re.I), "JointStatement", "action-plan"),
+    (re.compile(r"\bcall to action\b", re.I), "JointStatement", "call-to-action"),
     (
         re.compile(
             r"\b(?:joint|political)\s+declaration\b|\bdeclaration\b|\bjoint statement\b|"
@@ -306,6 +311,9 @@ AGREEMENT_IDS = {"mou", "declaration", "agreement", "action-plan", "call-to-acti
 # what someone said, before a verb: "Johansson said ten countries had pledged to"
 REPORTED = re.compile(r"\b(?:said|says|told \w+|added|stated)\b(?:\s+that)?\s+\S")
 DOCUMENT_TYPES = ("MemorandumOfUnderstanding", "JointStatement", "Treaty")
+AND_SAID = re.compile(
+    r"\band (?:said|added|stressed|warned|insisted) (?:that )?(?!after|before|as|when|while|at|in|on)(?P<c>[^.;\"“”]{12,})"
+)
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
 COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
 
@@ -317,7 +325,7 @@ GATED = (
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
     SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
     TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
-    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED,
+    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED, AND_SAID,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
@@ -555,6 +563,7 @@ class Extractor:
         clock.lap("claims")
         self._agreements(draft, sentences, actor_hits, persons, meeting, published)
         self._commitments(draft, sentences, actor_hits, meeting)
+        self._documents_dated_by_meeting(draft)
         clock.lap("agreements")
         self._cooperation(draft, sentences, actor_hits)
         self._funds(draft, sentences, actor_hits)
@@ -1134,6 +1143,10 @@ class Extractor:
             if s.find(COMMITMENT) and not s.find(SAID):
                 continue
             units: list[tuple[int, int, bool]] = [(a, b, True) for a, b in s.quotes if b - a > 2]
+            joined = s.find(AND_SAID) if units else None
+            if joined and s.start + joined.start() >= units[-1][1]:
+                a = s.start + joined.start("c")
+                units.append((a, a + len(joined.group("c").rstrip()), False))
             if not units:
                 clause = s.find(CLAIM_CLAUSE)
                 if not clause:
@@ -1439,7 +1452,7 @@ class Extractor:
                     draft.relate(pid, "signed", aid, (s.start, s.end), 0.7)
                 draft.relate(actor, "partyTo", aid, (s.start, s.end), 0.6)
         draft.relate(aid, "modality", f"modality:{'signed' if signed else 'agreed'}", (s.start, s.end), 0.6)
-        if meeting and re.search(r"\b(?:adopted|adopting|agreed|endorsed|signed|signing)\b", s.text):
+        if meeting and re.search(r"\b(?:adopted|adopting|agreed|endorsed|signed|signing|launched)\b", s.text):
             draft.relate(aid, "adoptedAt", meeting, (s.start, s.end), 0.5)
         when = self._date(s, published)
         if when:
@@ -1514,6 +1527,18 @@ class Extractor:
                                 object_is_literal=True,
                             )
                     self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    @staticmethod
+    def _documents_dated_by_meeting(draft: _Draft) -> None:
+        """A document adopted at a meeting, with no date of its own, bears the meeting's date."""
+        dates = {r.subject: r for r in draft.relations.values() if r.predicate == "date"}
+        for r in list(draft.relations.values()):
+            doc = draft.entities.get(r.subject)
+            if r.predicate == "adoptedAt" and doc and doc.type in DOCUMENT_TYPES and r.subject not in dates:
+                when = dates.get(r.object)
+                if when is not None:
+                    evidence = (when.evidence[0].start, when.evidence[0].end)
+                    draft.relate(r.subject, "date", when.object, evidence, 0.4, object_is_literal=True, datatype="date")
 
     @staticmethod
     def _document_of(draft: _Draft, s: _Sentence) -> str | None:
