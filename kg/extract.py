@@ -1732,6 +1732,13 @@ class Extractor:
                 summary = (ent.label or text[a:b]).strip()
                 summary = summary[0].upper() + summary[1:] + ("" if summary.endswith(".") else ".")
                 draft.relate(eid, "description", summary, (a, b), 0.3, object_is_literal=True)
+        # one date per meeting or document: the surest, then the earliest (a meeting's first day)
+        for eid in sorted(by_subject):
+            dates = sorted(
+                (r for r in by_subject[eid] if r.predicate == "date"), key=lambda r: (-(r.confidence or 0.0), r.object)
+            )
+            for extra in dates[1:]:
+                draft.relations.pop((eid, "date", extra.object), None)
         # a claim needs someone who stated it or a message that carries it
         for eid, ent in sorted(draft.entities.items()):
             if ent.type == "Claim" and not any(
