@@ -314,6 +314,13 @@ DOCUMENT_TYPES = ("MemorandumOfUnderstanding", "JointStatement", "Treaty")
 AND_SAID = re.compile(
     r"\band (?:said|added|stressed|warned|insisted) (?:that )?(?!after|before|as|when|while|at|in|on)(?P<c>[^.;\"“”]{12,})"
 )
+# a reported statement of what a document aims at: "the accord had three aims: ...", "the aim was to ..."
+DOCUMENT_AIMS = re.compile(
+    r"(?:the|its) (?:(?:aims?|goals?|objectives?|purpose) (?:is|was|are|were)\b|"
+    r"(?:accord|deal|agreement|protocol|memorandum|declaration|treaty|pact|plan|scheme) (?:has|had|have)"
+    r" (?:\w+ )?(?:aims?|goals?|objectives?|pillars|parts)\b)",
+    re.I,
+)
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
 COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
 
@@ -559,9 +566,13 @@ class Extractor:
         self._later_meetings(draft, sentences, places, published)
         meeting = self._meeting(draft, sentences, actor_hits, persons, places, published)
         clock.lap("meeting")
-        self._claims(draft, sentences, actor_hits, persons, meeting)
+        aims = self._claims(draft, sentences, actor_hits, persons, meeting)
         clock.lap("claims")
         self._agreements(draft, sentences, actor_hits, persons, meeting, published)
+        for s, (a, b) in aims:  # "she said the accord had three aims: ...": what the document is about
+            document = self._document_of(draft, s)
+            if document:
+                self._topics(draft, document, draft.text[a:b], (a, b), 0.5)
         self._commitments(draft, sentences, actor_hits, meeting)
         self._documents_dated_by_meeting(draft)
         clock.lap("agreements")
@@ -1133,8 +1144,11 @@ class Extractor:
         hits: list[NameHit],
         persons: dict[str, str],
         meeting: str | None,
-    ) -> None:
+    ) -> list[tuple[_Sentence, tuple[int, int]]]:
+        """Claims of the article; returns the reported statements of a document's aims, which are
+        not claims but say what the document is about (sentence, span)."""
         text = draft.text
+        aims: list[tuple[_Sentence, tuple[int, int]]] = []
         counter = 0
         last_org: str | None = None
         issued: set[str] = set()
@@ -1165,6 +1179,9 @@ class Extractor:
                 draft.mention(comm_id, a, s.start + comm.end())
             previous: tuple[str, str] | None = None  # (claim, speaker) of the sentence's last quotation
             for a, b, quoted in units:
+                if not quoted and DOCUMENT_AIMS.match(text, a, b):
+                    aims.append((s, (a, b)))
+                    continue
                 speaker = (self._quote_speaker(draft, s, a, b, hits) if quoted else None) or sentence_speaker
                 if quoted and previous and speaker == previous[1]:
                     # more words of the same speaker in the same sentence: one claim, several quotations
@@ -1221,6 +1238,7 @@ class Extractor:
                 ):
                     last_org = speaker
                 self._topics(draft, cid, inner, mention)
+        return aims
 
     def _source_messages(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> dict[int, str]:
         """Messages a sentence names as its source, with who issued them: sentence start -> message id."""
