@@ -668,6 +668,8 @@ class Extractor:
                     owner = self.registry.actors[actor].label
                     actor = COMMISSION_OF[actor]
                     post_label = post_label.replace(owner, self.registry.actors[actor].label)
+                    if not draft.entity(actor, registry=actor).mentions:
+                        draft.mention(actor, *title_span)  # as a ministry is named by its minister's title
                 pid = slug(name)
                 draft.entity(pid, type="Person", label=name)
                 draft.mention(pid, start, start + len(name))

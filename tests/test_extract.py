@@ -300,3 +300,103 @@ def test_counterparts_adjectives_and_capitals_in_names() -> None:
         ("joseph-muscat", "represents", "malta"),  # "Muscat" here is a surname, not Oman's capital
     } <= got
     assert not any("oman" in (s, o) for s, _p, o in got)
+
+
+def test_ceremonies_date_ranges_and_the_first_day() -> None:
+    got = facts(
+        draft_of(
+            "Spain and Morocco signed the memorandum at a ceremony in Rabat. The summit, held on 11 and 12 "
+            "November 2015, was attended by Spain."
+        )
+    )
+    assert ("mou", "adoptedAt", "meeting") in got and ("meeting", "locatedIn", "rabat") in got
+    assert [o for s, p, o in got if (s, p) == ("meeting", "date")] == ["2015-11-11"]  # one date, the first day
+    assert ("mou", "date", "2015-11-11") in got  # adopted at the meeting, with no date of its own
+
+
+def test_posts_in_the_commission_and_the_interior_ministry() -> None:
+    got = facts(
+        draft_of(
+            "EU Home Affairs Commissioner Ylva Johansson met Michael Farrugia, Malta's minister for home affairs "
+            "and national security. Finland, which holds the presidency of the Council of the European Union, "
+            "was represented by its interior minister, Maria Ohisalo."
+        )
+    )
+    assert ("ylva-johansson", "represents", "european-commission") in got
+    assert ("ylva-johansson", "represents", "eu") not in got
+    assert ("malta-minister-for-home-affairs-and-national-security", "postIn", "malta-interior-ministry") in got
+    assert ("maria-ohisalo", "represents", "finland") in got
+    assert ("council-of-the-eu", "participatedIn", "meeting") not in got
+
+
+def test_stated_cooperation_and_union_agencies() -> None:
+    got = facts(
+        draft_of(
+            "Frontex and Europol already work together against smuggling networks. The regulation would step up "
+            "cooperation between Europol, Frontex and the EU's judicial cooperation agency, Eurojust. Asylum "
+            "applications are handled by the Greek authorities in cooperation with UNHCR."
+        )
+    )
+    assert {
+        ("frontex", "cooperatesWith", "europol"),
+        ("europol", "cooperatesWith", "frontex"),
+        ("europol", "cooperatesWith", "eurojust"),
+        ("frontex", "cooperatesWith", "eurojust"),
+        ("greece", "cooperatesWith", "unhcr"),
+        ("eurojust", "partOf", "eu"),
+    } <= got
+    assert not any(s == "eu" and p == "cooperatesWith" for s, p, _o in got)  # "the EU's" names the agency's owner
+
+
+def test_a_partnership_launched_by_two_parties() -> None:
+    got = facts(draft_of("The European Union and Mauritania signed a joint declaration launching a migration partnership."))
+    assert ("eu", "cooperatesWith", "mauritania") in got
+
+
+def test_an_undertaking_to_cooperate_is_the_documents_content() -> None:
+    draft = draft_of(
+        "Italy and Libya signed a memorandum of understanding in Rome. Under the memorandum, the two governments "
+        "agreed to cooperate against human trafficking. Italy undertook to provide equipment to the coast guard."
+    )
+    got = facts(draft)
+    commitments = [e.id for e in draft.entities if e.type == "Commitment"]
+    assert len(commitments) == 1 and (("italy", "partyTo", commitments[0]) in got)  # "undertook to provide"
+    assert ("mou", "about", "topic:trafficking") in got
+    assert ("italy", "cooperatesWith", "libya") in got
+    # a general undertaking without a document stays a commitment
+    alone = draft_of("The interior ministers of Italy and Libya met in Rome. The ministers agreed to cooperate.")
+    assert any(e.type == "Commitment" for e in alone.entities)
+
+
+def test_pledges_reported_in_a_statement_and_aims_of_a_document() -> None:
+    draft = draft_of(
+        "The ministers met in Zagreb. Johansson, the European commissioner, said ten EU countries had pledged "
+        "to take in at least 1,600 unaccompanied minors. Italy and Albania signed a protocol in Rome. Meloni, "
+        "Italy's prime minister, said the accord had three aims: fighting human trafficking and tackling "
+        "irregular migration."
+    )
+    assert not any(e.type == "Commitment" for e in draft.entities)  # Johansson's claim, not a pledge
+    claims = [e for e in draft.entities if e.type == "Claim"]
+    assert len(claims) == 1 and "1,600" in claims[0].mentions[0].text
+    assert ("agreement", "about", "topic:trafficking") in facts(draft)
+
+
+def test_names_that_are_not_the_state_and_online_providers() -> None:
+    draft = draft_of(
+        "The ministers met in Brussels to discuss the Dublin rules and projects in the Lake Chad region with "
+        "online service providers. The Commission said smuggling networks operate at every stage of the journey."
+    )
+    ids = {e.id for e in draft.entities}
+    assert not {"ireland", "chad", "videoconference"} & ids
+    claim = next(e.id for e in draft.entities if e.type == "Claim")
+    assert (claim, "statedBy", "european-commission") in facts(draft)
+
+
+def test_a_reported_clause_after_a_quotation_and_a_call_to_action() -> None:
+    draft = draft_of(
+        'Opening the talks, Italy\'s prime minister, Giorgia Meloni, described the conference as "a dialogue between '
+        'equals" and said mass illegal immigration harmed everyone. She launched a call to action at the summit.'
+    )
+    claims = [e for e in draft.entities if e.type == "Claim"]
+    assert len(claims) == 2 and all((c.id, "statedBy", "giorgia-meloni") in facts(draft) for c in claims)
+    assert any(e.id == "call-to-action" and e.type == "JointStatement" for e in draft.entities)
