@@ -88,6 +88,8 @@ EXTRA_NAMES = {
     "the EU border agency": "frontex",
     "the EU police agency": "europol",
     "EU border agency": "frontex",
+    "the UN refugee agency": "unhcr",
+    "UN refugee agency": "unhcr",
 }
 
 _LETTER = r"[^\W\d_]"
@@ -312,7 +314,8 @@ AGREEMENT_IDS = {"mou", "declaration", "agreement", "action-plan", "call-to-acti
 REPORTED = re.compile(r"\b(?:said|says|told \w+|added|stated)\b(?:\s+that)?\s+\S")
 DOCUMENT_TYPES = ("MemorandumOfUnderstanding", "JointStatement", "Treaty")
 AND_SAID = re.compile(
-    r"\band (?:said|added|stressed|warned|insisted) (?:that )?(?!after|before|as|when|while|at|in|on)(?P<c>[^.;\"“”]{12,})"
+    r"\band (?:said|added|stressed|warned|insisted) (?:that )?"
+    r"(?!after|before|as|when|while|at|in|on)(?P<c>[^.;\"“”]{12,})"
 )
 # a reported statement of what a document aims at: "the accord had three aims: ...", "the aim was to ..."
 DOCUMENT_AIMS = re.compile(
@@ -321,6 +324,8 @@ DOCUMENT_AIMS = re.compile(
     r" (?:\w+ )?(?:aims?|goals?|objectives?|pillars|parts)\b)",
     re.I,
 )
+# a statement with its source after it: "..., according to the UN refugee agency"
+ACCORDING_TO = re.compile(r"(?<=\S),\s+according to\b")
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
 COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
 
@@ -332,7 +337,7 @@ GATED = (
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
     SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
     TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
-    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED, AND_SAID,
+    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
@@ -1163,13 +1168,22 @@ class Extractor:
             if joined and s.start + joined.start() >= units[-1][1]:
                 a = s.start + joined.start("c")
                 units.append((a, a + len(joined.group("c").rstrip()), False))
+            source: str | None = None
             if not units:
                 clause = s.find(CLAIM_CLAUSE)
-                if not clause:
+                according = s.find(ACCORDING_TO) if not clause else None
+                if according:  # "850,000 people crossed the sea, according to the UN refugee agency"
+                    after = self._hits_in(hits, s.start + according.end(), s.end)
+                    if after and re.fullmatch(r"\s*(?:the\s+)?", text[s.start + according.end() : after[0].start]):
+                        source = after[0].actor
+                        a = s.start + s.body
+                        units = [(a, s.start + according.start(), False)]
+                if not units and not clause:
                     continue
-                a = s.start + clause.start("c")
-                units = [(a, a + len(clause.group("c").rstrip()), False)]
-            sentence_speaker = self._speaker(draft, s, hits)
+                if clause:
+                    a = s.start + clause.start("c")
+                    units = [(a, a + len(clause.group("c").rstrip()), False)]
+            sentence_speaker = source or self._speaker(draft, s, hits)
             comm = s.find(COMMUNICATION)
             comm_id = sources.get(s.start)
             if comm_id is None and comm and s.find(SAID_IN):
@@ -1569,7 +1583,7 @@ class Extractor:
             if draft.entities[eid].type in DOCUMENT_TYPES and draft.entities[eid].mentions
         ]
         named = [d for d in documents if any(s.start <= a < s.end for a, _b in draft.entities[d].mentions)]
-        return (named or documents or [None])[0]
+        return next(iter(named or documents), None)
 
     # -- funds ---------------------------------------------------------------------------------
 

@@ -280,8 +280,8 @@ def test_gold_sets_build_and_validate(name: str, tmp_path: Path) -> None:
 def test_dev_set_scores_do_not_fall_below_the_recorded_figures() -> None:
     """A floor under the dev-set figures the README reports, so a change that loses facts shows."""
     score = evaluate_dir(ROOT / "eval" / "dev", ROOT / "data" / "registry.yaml")
-    assert score.entities.f1 >= 0.93
-    assert score.micro.f1 >= 0.81
+    assert score.entities.f1 >= 0.95
+    assert score.micro.f1 >= 0.86
 
 
 def test_counterparts_adjectives_and_capitals_in_names() -> None:
@@ -349,7 +349,9 @@ def test_stated_cooperation_and_union_agencies() -> None:
 
 
 def test_a_partnership_launched_by_two_parties() -> None:
-    got = facts(draft_of("The European Union and Mauritania signed a joint declaration launching a migration partnership."))
+    got = facts(
+        draft_of("The European Union and Mauritania signed a joint declaration launching a migration partnership.")
+    )
     assert ("eu", "cooperatesWith", "mauritania") in got
 
 
@@ -394,9 +396,19 @@ def test_names_that_are_not_the_state_and_online_providers() -> None:
 
 def test_a_reported_clause_after_a_quotation_and_a_call_to_action() -> None:
     draft = draft_of(
-        'Opening the talks, Italy\'s prime minister, Giorgia Meloni, described the conference as "a dialogue between '
+        "Opening the talks, Italy's prime minister, Giorgia Meloni, described the conference as \"a dialogue between "
         'equals" and said mass illegal immigration harmed everyone. She launched a call to action at the summit.'
     )
     claims = [e for e in draft.entities if e.type == "Claim"]
     assert len(claims) == 2 and all((c.id, "statedBy", "giorgia-meloni") in facts(draft) for c in claims)
     assert any(e.id == "call-to-action" and e.type == "JointStatement" for e in draft.entities)
+
+
+def test_a_figure_given_with_its_source_is_a_claim_of_the_source() -> None:
+    draft = draft_of(
+        "The leaders met in Brussels. More than 850,000 people crossed the sea from Turkey to Greece, "
+        "according to the UN refugee agency, and hundreds drowned on the way."
+    )
+    claim = next(e for e in draft.entities if e.type == "Claim")
+    assert claim.mentions[0].text == "More than 850,000 people crossed the sea from Turkey to Greece"
+    assert (claim.id, "statedBy", "unhcr") in facts(draft)
