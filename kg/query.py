@@ -324,6 +324,9 @@ def run_query(
         with reading(graph_file, timeout):
             return _run_in_worker(text, graph_file, where, timeout)
     require_built(graph_file)
+    from kg.rdffile import format_of
+
+    format_of(graph_file)  # an RDF/XML or JSON-LD file is refused here, before a worker starts
     return _run_in_worker(text, graph_file, where, timeout)
 
 

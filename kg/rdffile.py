@@ -27,8 +27,24 @@ FORMATS = {
 }
 
 
+# syntaxes kg refuses to read: RDF/XML may declare a DOCTYPE with entities (which can expand without
+# bound or name outside files) and JSON-LD may name a remote @context, which a reader would fetch
+REFUSED = {".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "RDF/XML", ".jsonld": "JSON-LD", ".json": "JSON-LD"}
+
+
 def format_of(path: Path) -> ox.RdfFormat:
-    """The RDF syntax of a file, from its extension (TriG when the extension is not known)."""
+    """The RDF syntax of a file, from its extension (TriG when the extension is not known).
+
+    Raises:
+        FileFormatError: an RDF/XML or JSON-LD file, which kg does not read.
+    """
+    refused = REFUSED.get(path.suffix.lower())
+    if refused:
+        raise FileFormatError(
+            f"kg does not read {refused} (it could declare entities or a remote @context)",
+            str(path),
+            "convert it to Turtle, N-Triples, TriG or N-Quads",
+        )
     return FORMATS.get(path.suffix.lower(), ox.RdfFormat.TRIG)
 
 
@@ -65,9 +81,9 @@ def read_quads(
     """
     from kg.yamlfile import read_text
 
+    fmt = fmt or format_of(path)
     if not path.is_file():
         raise MissingInput(f"{what} does not exist", str(path), "check the path")
-    fmt = fmt or format_of(path)
     text = read_text(path, what)  # UTF-8 without a byte-order mark, or a FileFormatError
     try:
         return list(ox.parse(text.encode("utf-8"), format=fmt, base_iri=base_iri))

@@ -139,6 +139,26 @@ def test_bad_graph_file_is_an_input_error_with_a_position(tmp_path: Path, name: 
     assert f"the graph file is not valid {syntax}" in line and f"({path}:" in line
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "doctype.rdf",
+            '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "http://127.0.0.1:9/x">]>\n<r>&e;</r>\n',
+        ),
+        ("remote.jsonld", '{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "http://example.org/a"}\n'),
+    ],
+)
+def test_rdf_xml_and_json_ld_are_refused_unread(tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    for command in (["query", "organisers"], ["render", "-o", str(tmp_path / "view.html")]):
+        result = CliRunner().invoke(main, [*command, "--graph", str(path)])
+        assert result.exit_code == 3, result.output
+        assert "kg does not read" in result.stderr.splitlines()[0] and f"({path})" in result.stderr
+    assert not (tmp_path / "view.html").exists()
+
+
 def test_runaway_query_is_stopped(graph: Path) -> None:
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     result = query(graph, "-", "--timeout", "1", stdin=text)
