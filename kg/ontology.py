@@ -16,9 +16,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg import resources
-from kg.errors import FileFormatError, MissingInput
+from kg.errors import MissingInput
 from kg.namespaces import KG, PREFIXES, TOPIC
-from kg.yamlfile import read_text
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -99,26 +98,19 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def parse_turtle(path: Path, what: str = "Turtle file") -> Graph:
-    """Parse a Turtle file strictly; no base IRI, so a relative IRI is an error.
+def parse_turtle(path: Path, what: str = "Turtle file", base_iri: str | None = None) -> Graph:
+    """Parse a Turtle file strictly; without ``base_iri`` a relative IRI is an error.
 
     Raises:
         FileFormatError: not UTF-8 or not valid Turtle, naming file:line:column.
     """
-    text = read_text(path, what)
+    from kg.rdffile import read_quads
+
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
-    try:
-        for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    except SyntaxError as exc:
-        line = getattr(exc, "lineno", None)
-        column = getattr(exc, "offset", None)
-        reason = str(exc.msg if hasattr(exc, "msg") else exc)
-        reason = reason.split(": ", 1)[1] if reason.startswith("Parser error") and ": " in reason else reason
-        where = f"{path}:{line}:{column}" if line else str(path)
-        raise FileFormatError(f"{what} is not valid Turtle: {reason}", where, "fix the Turtle syntax") from None
+    for quad in read_quads(path, what, ox.RdfFormat.TURTLE, base_iri, remedy="fix the Turtle syntax"):
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 
 

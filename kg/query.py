@@ -10,7 +10,9 @@ Queries see the default graph as the union of all named graphs.
 from __future__ import annotations
 
 import multiprocessing
+import re
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeou
 from kg.namespaces import GRAPH, ID, PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,6 @@ def bind_params(text: str, params: dict[str, str], where: str = "query") -> str:
     Raises:
         UnknownQuery: the query has no ``VALUES ?name`` block for a parameter.
     """
-    import re
-
     from kg.registry import SLUG
 
     for name, value in params.items():
@@ -94,31 +95,103 @@ def bind_params(text: str, params: dict[str, str], where: str = "query") -> str:
     return text
 
 
-def check_query(text: str, where: str = "query") -> str:
+# deeper nesting than this is refused before any parser sees it: rdflib's parser recurses about 30
+# Python frames per level, and pyoxigraph's overflows the C stack (a crash) a few thousand deep
+MAX_NESTING = 100
+_RECURSION_LIMIT = 20_000  # enough for rdflib to parse MAX_NESTING levels of any bracket
+_parse_lock = threading.Lock()
+
+
+def nesting(text: str) -> tuple[int, int]:
+    """The deepest bracket nesting of a query, and the offset where it is first reached.
+
+    Brackets inside strings, IRIs and comments do not count. The scan is lexical, as a guard: an
+    IRI is taken to be ``<`` up to the next ``>`` with none of the characters IRIs may not hold.
+    """
+    deepest = depth = 0
+    where = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "'\"":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(quote)
+            continue
+        elif c == "<":
+            match = _IRI.match(text, i)
+            if match:
+                i = match.end()
+                continue
+        elif c in "({[":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, i
+        elif c in ")}]":
+            depth -= 1
+        i += 1
+    return deepest, where
+
+
+def _position(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def check_query(text: str, where: str = "query", base_iri: str | None = None) -> str:
     """Parse and vet a query; returns its form (SelectQuery, AskQuery, ConstructQuery, DescribeQuery).
+
+    Three steps, before anything runs: a lexical guard against nesting deeper than MAX_NESTING;
+    rdflib's parser, whose algebra shows an UPDATE, SERVICE or FROM; and pyoxigraph's parser (the
+    engine that will run the query), which is stricter about scoping and VALUES rows.
 
     Raises:
         QuerySyntaxError: not valid SPARQL, with line and column.
-        QueryRejected: an UPDATE or LOAD, SERVICE, or FROM / FROM NAMED with a graph outside kg.
+        QueryRejected: an UPDATE or LOAD, SERVICE, FROM / FROM NAMED with a graph outside kg,
+            nesting deeper than MAX_NESTING, or a function the engine does not have.
+
+    ``base_iri`` resolves relative IRIs; kg's own queries have none, so there a relative IRI is an
+    error (write a BASE declaration).
     """
+    import pyoxigraph as ox
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    try:
-        parsed = parseQuery(text)
-    except ParseException as exc:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise QuerySyntaxError(
-                f"the query is not valid SPARQL: {exc.msg}", f"{where}:{exc.lineno}:{exc.col}", "fix the syntax"
-            ) from None
+    deepest, offset = nesting(text)
+    if deepest > MAX_NESTING:
         raise QueryRejected(
-            "the query is an UPDATE (or LOAD); kg only reads", where, "use SELECT, ASK, CONSTRUCT or DESCRIBE"
-        ) from None
-    algebra = translateQuery(parsed).algebra
+            f"the query nests brackets {deepest} deep; kg accepts at most {MAX_NESTING}",
+            f"{where}:{_position(text, offset)}",
+            "flatten the query",
+        )
+    with _parse_lock:  # the recursion limit is the interpreter's, shared by every thread
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+        try:
+            try:
+                parsed = parseQuery(text)
+            except ParseException as exc:
+                try:
+                    parseUpdate(text)
+                except ParseException:
+                    raise QuerySyntaxError(
+                        f"the query is not valid SPARQL: {exc.msg}",
+                        f"{where}:{exc.lineno}:{exc.col}",
+                        "fix the syntax",
+                    ) from None
+                raise QueryRejected(
+                    "the query is an UPDATE (or LOAD); kg only reads", where, "use SELECT, ASK, CONSTRUCT or DESCRIBE"
+                ) from None
+            algebra = translateQuery(parsed).algebra
+        finally:
+            sys.setrecursionlimit(limit)
     for clause in algebra.get("datasetClause") or []:
         iri = clause.get("default") or clause.get("named")
         if iri is not None and not str(iri).startswith(str(GRAPH)):
@@ -137,7 +210,26 @@ def check_query(text: str, where: str = "query") -> str:
                 walk(value)
 
     walk(algebra)
+    # pyoxigraph parses and plans without evaluating until its result is read; nothing is read here,
+    # and SERVICE is already refused, so this reaches no data and no network
+    try:
+        ox.Store().query(text, base_iri=base_iri)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(*_engine_syntax_error(exc, where)) from None
+    except (RuntimeError, ValueError) as exc:
+        raise QueryRejected(f"the query cannot run on kg's engine: {exc}", where, "rewrite that part") from None
     return str(algebra.name)
+
+
+def _engine_syntax_error(exc: SyntaxError, where: str) -> tuple[str, str, str]:
+    """What, where and remedy of one of pyoxigraph's query syntax errors ("error at 3:1: expected ...")."""
+    message = " ".join(str(exc).split())
+    match = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if match:
+        where, message = f"{where}:{match[1]}:{match[2]}", match[3]
+    if len(message) > 160:
+        message = message[:157] + "..."
+    return f"the query is not valid SPARQL: {message}", where, "fix the syntax"
 
 
 def _worker(source: str, text: str, conn: Any) -> None:
@@ -149,8 +241,16 @@ def _worker(source: str, text: str, conn: Any) -> None:
 
             store = open_read_only(Path(source))
         else:
+            from kg.rdffile import format_of, syntax_error
+
             store = ox.Store()
-            store.load(path=source, format=ox.RdfFormat.TRIG)
+            fmt = format_of(Path(source))
+            try:
+                store.load(path=source, format=fmt)
+            except SyntaxError as exc:  # the file's fault, not the query's: FileFormatError in the parent
+                remedy = "rebuild it with `kg build`, or fix the file"
+                conn.send(("kgerror", syntax_error(exc, Path(source), "the graph file", fmt, remedy), None))
+                return
         result = store.query(text, use_default_graph_as_union=True)
         if isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
@@ -224,6 +324,9 @@ def run_query(
         with reading(graph_file, timeout):
             return _run_in_worker(text, graph_file, where, timeout)
     require_built(graph_file)
+    from kg.rdffile import format_of
+
+    format_of(graph_file)  # an RDF/XML or JSON-LD file is refused here, before a worker starts
     return _run_in_worker(text, graph_file, where, timeout)
 
 
@@ -244,6 +347,8 @@ def _run_in_worker(text: str, graph_file: Path, where: str, timeout: float) -> t
             process.kill()
         process.join()
         parent.close()
+    if kind == "kgerror":
+        raise first
     if kind == "error":
         raise QuerySyntaxError(f"the query failed: {first}", where, "fix the query")
     return kind, first, second

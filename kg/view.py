@@ -16,7 +16,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from kg.errors import FileFormatError, QueryRejected, UnknownEntity
+from kg.errors import QueryRejected, UnknownEntity
 from kg.namespaces import PREFIXES
 from kg.network import _Describer, build_network, network_from_store, network_from_triples
 from kg.ontology import to_rdflib
@@ -30,31 +30,23 @@ AGGREGATES = ("class", "country")
 
 
 def load_built(graph_file: Path) -> Dataset:
-    """The dataset of a built TriG file.
+    """The dataset of a built graph file: TriG, or Turtle, N-Triples, N-Quads by extension.
 
     Raises:
-        MissingInput: no such file. FileFormatError: not valid TriG.
+        MissingInput: no such file. FileFormatError: not valid in its syntax (file:line:column).
     """
     from kg.query import require_built
 
     require_built(graph_file)
+    from kg.rdffile import read_quads
+
     dataset = Dataset()
     for prefix, ns in PREFIXES.items():
         dataset.bind(prefix, ns)
-    try:
-        with graph_file.open("rb") as stream:
-            for quad in ox.parse(stream, format=ox.RdfFormat.TRIG):
-                graph = quad.graph_name
-                context = (
-                    dataset.default_context
-                    if isinstance(graph, ox.DefaultGraph)
-                    else dataset.graph(URIRef(graph.value))
-                )
-                context.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    except (SyntaxError, ValueError) as exc:
-        raise FileFormatError(
-            f"the built graph is not valid TriG: {exc}", str(graph_file), "rebuild it with `kg build`"
-        ) from None
+    for quad in read_quads(graph_file, "the graph file", remedy="rebuild it with `kg build`, or fix the file"):
+        graph = quad.graph_name
+        context = dataset.default_context if isinstance(graph, ox.DefaultGraph) else dataset.graph(URIRef(graph.value))
+        context.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return dataset
 
 

@@ -91,6 +91,74 @@ def test_syntax_error_has_line_and_column(graph: Path) -> None:
     assert "<stdin>:2:" in result.stderr
 
 
+@pytest.mark.parametrize("depth", [40, 500, 50_000])
+def test_deeply_nested_query_is_refused_or_run_without_crashing(graph: Path, depth: int) -> None:
+    """rdflib's parser overflows Python's recursion limit near 30 levels and pyoxigraph's overflows
+    the C stack (a crash) a few thousand deep; kg parses up to 100 levels and refuses deeper ones."""
+    text = "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
+    result = query(graph, "-", "--format", "csv", stdin=text)
+    if depth <= 100:
+        assert result.exit_code == 0, result.stderr
+        assert sorted(result.output.splitlines()[0].split(",")) == ["o", "p", "s"]
+        assert len(result.output.splitlines()) > 100
+    else:
+        assert result.exit_code == QueryError.exit_code
+        line = result.stderr.splitlines()[0]
+        assert f"nests brackets {depth} deep" in line and "<stdin>:1:" in line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s ?p ?o . BIND(1 AS ?o) }",  # BIND to a variable already in scope
+        "SELECT * WHERE { VALUES (?a ?b) { (1 2 3) } }",  # a VALUES row longer than its variables
+        "SELECT * WHERE { ?s ?p ?o } GROUP BY ?s",  # SELECT * with GROUP BY
+    ],
+)
+def test_what_rdflib_accepts_but_sparql_forbids_is_a_syntax_error(graph: Path, text: str) -> None:
+    result = query(graph, "-", stdin=text)
+    assert result.exit_code == QueryError.exit_code
+    line = result.stderr.splitlines()[0]
+    assert line.startswith("Error: the query is not valid SPARQL") and "(<stdin>:1:" in line
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "syntax"),
+    [
+        ("bad.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n  ex:d "x"@1bad .\n', "Turtle"),
+        ("bad.nt", "<http://example.org/a> <http://example.org/b> <c d> .\n", "N-Triples"),
+        ("bad.trig", "<http://example.org/g> { <http://example.org/a> <http://example.org/b> \n", "TriG"),
+    ],
+)
+def test_bad_graph_file_is_an_input_error_with_a_position(tmp_path: Path, name: str, content: str, syntax: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", "organisers", "--graph", str(path)])
+    assert result.exit_code == 3, result.output
+    line = result.stderr.splitlines()[0]
+    assert f"the graph file is not valid {syntax}" in line and f"({path}:" in line
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "doctype.rdf",
+            '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "http://127.0.0.1:9/x">]>\n<r>&e;</r>\n',
+        ),
+        ("remote.jsonld", '{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "http://example.org/a"}\n'),
+    ],
+)
+def test_rdf_xml_and_json_ld_are_refused_unread(tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    for command in (["query", "organisers"], ["render", "-o", str(tmp_path / "view.html")]):
+        result = CliRunner().invoke(main, [*command, "--graph", str(path)])
+        assert result.exit_code == 3, result.output
+        assert "kg does not read" in result.stderr.splitlines()[0] and f"({path})" in result.stderr
+    assert not (tmp_path / "view.html").exists()
+
+
 def test_runaway_query_is_stopped(graph: Path) -> None:
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     result = query(graph, "-", "--timeout", "1", stdin=text)
