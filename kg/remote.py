@@ -302,7 +302,9 @@ def _connection_error(reason: Any, where: str, doing: str, endpoint: Endpoint) -
 
 
 def _quote(body: bytes) -> str:
-    text = " ".join(body.decode("utf-8", "replace").split())
+    # Virtuoso follows its message with the query it was sent: keep the message only
+    text = body.decode("utf-8", "replace").split("SPARQL query:")[0]
+    text = " ".join(text.split())
     return text[:QUOTED] + ("…" if len(text) > QUOTED else "")
 
 
@@ -543,11 +545,19 @@ def _push_graph(client: Client, graph: LocalGraph) -> None:
             "check the server's log and limits; the remote graph was left as it was",
         )
     sha = json.dumps(graph.sha256)
+    target = f"<{graph.name}>"
+    # the effect of MOVE <staging> TO <target>, written as a difference: a triple in both graphs is
+    # neither deleted nor inserted. Virtuoso 7 replays a MOVE that deletes and re-inserts the same
+    # triples wrongly after kill -9 (it loses them), the difference correctly.
     client.update(
-        f"DELETE WHERE {{ GRAPH <{PUSH_STATE_GRAPH}> {{ <{graph.name}> <{PUSHED_SHA256}> ?h }} }} ;\n"
-        f"MOVE <{staging}> TO <{graph.name}> ;\n"
-        f"INSERT DATA {{ GRAPH <{PUSH_STATE_GRAPH}> {{ <{graph.name}> <{PUSHED_SHA256}> {sha} }} }}",
-        f"swapping <{staging}> into <{graph.name}>",
+        f"DELETE WHERE {{ GRAPH <{PUSH_STATE_GRAPH}> {{ {target} <{PUSHED_SHA256}> ?h }} }} ;\n"
+        f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH <{staging}> {{ ?s ?p ?o }} }} }} ;\n"
+        f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH {target} {{ ?s ?p ?o }} }} }} ;\n"
+        f"DROP SILENT GRAPH <{staging}> ;\n"
+        f"INSERT DATA {{ GRAPH <{PUSH_STATE_GRAPH}> {{ {target} <{PUSHED_SHA256}> {sha} }} }}",
+        f"swapping <{staging}> into {target}",
     )
 
 
