@@ -266,7 +266,7 @@ def test_connection_dropped_mid_upload(tmp_path: Path, seed_store: Path) -> None
         methods = [m for m, _p, _b in fake.requests]
     assert "the connection dropped while uploading" in str(caught.value) and fake.url in str(caught.value)
     # nothing was swapped: no update request was sent after the failed upload
-    assert methods[-1] == "PUT" and methods.count("PUT") == 1
+    assert "PUT" in methods and set(methods[methods.index("PUT") :]) == {"PUT"}
 
 
 def test_empty_answer_on_a_server_without_union_default_graph() -> None:
@@ -571,7 +571,7 @@ def local_triples(ntriples: bytes) -> set[tuple[str, str, str]]:
 @pytest.mark.server
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "how"), [("virtuoso", "server killed"), ("oxigraph", "server killed"),
-                                            ("oxigraph", "push interrupted")])  # fmt: skip
+                                            ("oxigraph", "push interrupted"), ("oxigraph", "push killed")])  # fmt: skip
 def test_push_stopped_midway_leaves_each_graph_old_or_new(
     name: str, how: str, tmp_path: Path, corpus_store: Path, corpus_store_v2: Path
 ) -> None:
@@ -603,7 +603,7 @@ def test_push_stopped_midway_leaves_each_graph_old_or_new(
             assert err.decode().count("\n") == 1
             server.start()  # on the same database
         else:
-            push.send_signal(signal.SIGINT)
+            push.send_signal(signal.SIGINT if how == "push interrupted" else signal.SIGKILL)
             push.communicate(timeout=120)
             assert push.returncode != 0
         # every article graph is the old one or the new one, complete; some are new
