@@ -423,12 +423,14 @@ class Virtuoso(Server):
 
 class Oxigraph(Server):
     name = "oxigraph"
+    union = True
 
     def command(self) -> list[str]:
         binary = shutil.which("oxigraph", path=os.path.dirname(sys.executable)) or "oxigraph"
         location = str(self.folder / "db")
         # named queries read the default graph as the union of all graphs
-        return [binary, "serve", "--location", location, "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
+        union = ["--union-default-graph"] if self.union else []
+        return [binary, "serve", "--location", location, "--bind", f"127.0.0.1:{self.port}", *union]
 
     def endpoint(self, **timeouts: float) -> Endpoint:
         base = f"http://127.0.0.1:{self.port}"
@@ -645,3 +647,19 @@ def test_count_mismatch_after_upload_is_a_partial_push(tmp_path: Path, seed_stor
     assert str(caught.value).startswith("the server stored 0 of the ")
     assert fake.url in str(caught.value)
     assert after == before and len(before) > 1000 and left == []
+
+
+@pytest.mark.server
+def test_server_without_union_default_graph_is_reported(tmp_path: Path, seed_store: Path) -> None:
+    if not shutil.which("oxigraph", path=os.path.dirname(sys.executable)) and not shutil.which("oxigraph"):
+        pytest.skip("oxigraph is not installed (pip install oxigraph)")
+    server = Oxigraph(tmp_path)
+    server.union = False
+    server.start()
+    try:
+        report = push_store(seed_store, server.endpoint())
+        result = run_cli("query", "participants", "--endpoint", server.read_url)
+    finally:
+        server.stop()
+    assert not report.union_default and any("--union-default-graph" in line for line in report.summary())
+    assert result.exit_code == 7 and "not the union of its named graphs" in result.output
