@@ -235,6 +235,37 @@ def queries() -> None:
     click.echo(f"{'(kg path FROM TO)':32} {question}")
 
 
+user_option = click.option("--user", help="User name, when the server asks for HTTP Digest or Basic authentication.")
+password_option = click.option(
+    "--password",
+    envvar="KG_REMOTE_PASSWORD",
+    help="Password for --user (or set KG_REMOTE_PASSWORD, which keeps it out of the process list).",
+)
+connect_timeout_option = click.option(
+    "--connect-timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for a connection to the server.",
+)
+
+
+def _endpoint(
+    url: str,
+    user: str | None,
+    password: str | None,
+    connect_timeout: float,
+    read_timeout: float,
+    update: str | None = None,
+    graph_store: str | None = None,
+) -> Any:
+    from kg.remote import Endpoint
+
+    if password is not None and user is None:
+        raise click.BadParameter("--password needs --user", param_hint="--password")
+    return Endpoint(url, update or "", graph_store or "", user, password, connect_timeout, read_timeout)
+
+
 @main.command(context_settings=CONTEXT)
 @click.argument("query_ref", metavar="NAME|FILE|-")
 @click.option(
@@ -249,15 +280,34 @@ def queries() -> None:
 @store_option
 @timeout_option
 @param_option
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run the query on this SPARQL endpoint (after `kg push`) instead of the local store.",
+)
+@user_option
+@password_option
+@connect_timeout_option
 @reports_errors
 def query(
-    query_ref: str, fmt: str, graph_file: Path | None, store_dir: Path, timeout: float, params: tuple[str, ...]
+    query_ref: str,
+    fmt: str,
+    graph_file: Path | None,
+    store_dir: Path,
+    timeout: float,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    connect_timeout: float,
 ) -> None:
     """Run a named query, a .rq file, or SPARQL from standard input (-) on the built graph.
 
     Queries run on the store `kg build` wrote (out/store), in place, or on a TriG file given with
-    --graph. The default graph is the union of all graphs. UPDATE, LOAD, SERVICE and FROM with an
-    outside IRI are refused before anything runs; a query past --timeout is stopped.
+    --graph, or on a SPARQL server given with --endpoint (one `kg push` filled). The default graph
+    is the union of all graphs. UPDATE, LOAD, SERVICE and FROM with an outside IRI are refused
+    before anything runs, remote queries included; a query past --timeout is stopped (remotely:
+    kg stops waiting). A partial answer from a server is an error, never a result.
 
     \b
     Examples:
@@ -265,13 +315,89 @@ def query(
       kg query commitments --format csv
       kg query actor-profile --param actor=tunisia
       echo 'ASK { ?s ?p ?o }' | kg query -
+      kg query participants --endpoint http://127.0.0.1:8890/sparql
     """
     from kg.query import bind_params, format_result, load_query, query_source, run_query
 
     text, where = load_query(query_ref)
     text = bind_params(text, _params(params), where)
-    kind, first, second = run_query(text, query_source(graph_file, store_dir), where, timeout=timeout)
+    if endpoint is not None:
+        from kg.remote import run_remote_query
+
+        if graph_file is not None:
+            raise click.UsageError("give --graph or --endpoint, not both")
+        remote = _endpoint(endpoint, user, password, connect_timeout, timeout)
+        kind, first, second = run_remote_query(text, remote, where)
+    else:
+        if user is not None or password is not None:
+            raise click.UsageError("--user and --password go with --endpoint")
+        kind, first, second = run_query(text, query_source(graph_file, store_dir), where, timeout=timeout)
     click.echo(format_result(kind, first, second, fmt), nl=False)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--endpoint", metavar="URL", required=True, help="The server's SPARQL query endpoint.")
+@click.option("--update", metavar="URL", help="Its SPARQL Update endpoint  [default: --endpoint]")
+@click.option("--graph-store", metavar="URL", help="Its Graph Store Protocol endpoint  [default: --endpoint]")
+@user_option
+@password_option
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/store"),
+    show_default=True,
+    help="The store `kg build` wrote.",
+)
+@click.option(
+    "--ontology",
+    "ontology_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The ontology folder the store was built with (for the types of integer values).",
+)
+@connect_timeout_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for each answer of the server.",
+)
+@reports_errors
+def push(
+    endpoint: str,
+    update: str | None,
+    graph_store: str | None,
+    user: str | None,
+    password: str | None,
+    store_dir: Path,
+    ontology_dir: Path | None,
+    connect_timeout: float,
+    timeout: float,
+) -> None:
+    """Copy the built graph to a SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, Oxigraph, ...).
+
+    Every named graph of the store (one per article, ontology, registry, links; not the build
+    state) that changed since the last push is uploaded with the Graph Store Protocol to a staging
+    graph, counted there, and moved into place with one SPARQL Update, so readers see either the
+    old graph or the new one. Graphs of removed articles are dropped; a push stopped at any moment
+    leaves each remote graph old or new, and the next push finishes the job. Queries then run
+    remotely with `kg query --endpoint URL NAME`.
+
+    \b
+    Examples:
+      kg push --endpoint http://127.0.0.1:8890/sparql-auth \\
+        --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
+      kg push --endpoint http://127.0.0.1:7878/query --update http://127.0.0.1:7878/update \\
+        --graph-store http://127.0.0.1:7878/store
+    """
+    from kg.remote import push_store
+
+    remote = _endpoint(endpoint, user, password, connect_timeout, timeout, update, graph_store)
+    report = push_store(store_dir, remote, ontology_dir=ontology_dir, progress=_progress_bars())
+    for line in report.summary():
+        click.echo(line)
 
 
 def kg_classes() -> list[str]:

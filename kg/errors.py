@@ -16,12 +16,19 @@ one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's `
     ├── ValidationFailed         exit 4   the built graph violates the SHACL shapes
     ├── OutputError              exit 5   an output could not be written (earlier outputs kept)
     │   └── BuildLocked                   another kg build is writing the same store
-    └── QueryError               exit 6   a SPARQL query is wrong, refused or too slow
-        ├── QuerySyntaxError              not valid SPARQL (with line and column)
-        ├── QueryRejected                 UPDATE, LOAD, SERVICE or FROM <outside IRI>
-        ├── UnknownQuery                  no named query or file by that name
-        ├── QueryTimeout                  the query ran past its time limit and was stopped
-        └── StoreBusy                     a build kept the store locked for the whole time limit
+    ├── QueryError               exit 6   a SPARQL query is wrong, refused or too slow
+    │   ├── QuerySyntaxError              not valid SPARQL (with line and column)
+    │   ├── QueryRejected                 UPDATE, LOAD, SERVICE or FROM <outside IRI>
+    │   ├── UnknownQuery                  no named query or file by that name
+    │   ├── QueryTimeout                  the query ran past its time limit and was stopped
+    │   └── StoreBusy                     a build kept the store locked for the whole time limit
+    └── RemoteError              exit 7   a remote SPARQL server (kg push, kg query --endpoint) failed
+        ├── RemoteUnreachable             connection refused, unknown host, connection dropped
+        ├── RemoteTimeout                 no connection, or no answer, within the timeout
+        ├── RemoteAuthFailed              HTTP 401 or 403: credentials missing, wrong or not allowed
+        ├── RemoteRefused                 any other HTTP error, or an answer that is not SPARQL results
+        ├── RemotePartial                 HTTP 206, a truncated answer, or a graph stored incompletely
+        └── RemoteNoData                  no kg graph there, or a default graph that is not the union
 
 Exit code 2 is click's, for a wrong command line.
 """
@@ -138,6 +145,36 @@ class StoreBusy(QueryError):
     """A build held the store for longer than the query's time limit."""
 
 
+class RemoteError(KgError):
+    """A remote SPARQL server could not be used; the message names its URL, never the password."""
+
+    exit_code = 7
+
+
+class RemoteUnreachable(RemoteError):
+    """Nothing answers at the URL, or the connection dropped mid-request."""
+
+
+class RemoteTimeout(RemoteError):
+    """No connection within the connect timeout, or no answer within the read timeout."""
+
+
+class RemoteAuthFailed(RemoteError):
+    """The server answered 401 or 403."""
+
+
+class RemoteRefused(RemoteError):
+    """The server answered with another HTTP error, or with something that is not SPARQL results."""
+
+
+class RemotePartial(RemoteError):
+    """The server answered in part (HTTP 206, rows cut at a limit) or stored a graph incompletely."""
+
+
+class RemoteNoData(RemoteError):
+    """The server holds no kg graph in its default graph (nothing pushed, or no union default graph)."""
+
+
 EXIT_CODES = {
     0: "success",
     1: "unexpected error inside kg (please report it)",
@@ -146,4 +183,5 @@ EXIT_CODES = {
     ValidationFailed.exit_code: "the built graph violates the SHACL shapes",
     OutputError.exit_code: "an output could not be written, or another build is writing the same store",
     QueryError.exit_code: "a SPARQL query is not valid, was refused, or ran past its time limit",
+    RemoteError.exit_code: "a remote SPARQL server is unreachable, refused, timed out or answered in part",
 }

@@ -259,20 +259,27 @@ def _worker(source: str, text: str, conn: Any) -> None:
         elif isinstance(result, ox.QueryBoolean):
             conn.send(("ask", ["ask"], [[str(bool(result)).lower()]]))
         else:
-            # prefixes only for namespaces whose names have no "/" (Turtle would escape it as "\\/")
-            triples = sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-            used = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
-            prefixes = {
-                k: v
-                for k, v in PREFIXES.items()
-                if k not in ("id", "topic", "graph") and any(iri.startswith(v) for iri in used)
-            }
-            turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-            conn.send(("graph", turtle.decode("utf-8"), None))
+            conn.send(("graph", graph_turtle(list(result)), None))
     except Exception as exc:  # reported to the parent, which raises a KgError
         conn.send(("error", str(exc), None))
     finally:
         conn.close()
+
+
+def graph_turtle(triples: list[Any]) -> str:
+    """pyoxigraph triples as sorted Turtle with kg's prefixes: how CONSTRUCT and DESCRIBE answers are shown."""
+    import pyoxigraph as ox
+
+    # prefixes only for namespaces whose names have no "/" (Turtle would escape it as "\\/")
+    triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    used = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
+    prefixes = {
+        k: v
+        for k, v in PREFIXES.items()
+        if k not in ("id", "topic", "graph") and any(iri.startswith(v) for iri in used)
+    }
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return turtle.decode("utf-8")
 
 
 def require_built(graph_file: Path) -> None:
