@@ -7,6 +7,7 @@ points of the article text; every span's ``text`` must equal the characters it c
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import yaml
@@ -98,8 +99,25 @@ def _read_article(doc: YamlDoc, node: yaml.Node) -> ArticleMeta:
         title=doc.string(values["title"], "article `title`"),
         published=published,
         source=doc.optional_string(values, "source", "article"),
-        language=doc.optional_string(values, "language", "article") or "en",
+        language=_language(doc, values),
     )
+
+
+# a language tag as RDF's syntaxes write one (BCP 47's shape: letters, then subtags of letters and digits)
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language(doc: YamlDoc, values: dict[str, yaml.Node]) -> str:
+    tag = doc.optional_string(values, "language", "article")
+    if tag is None:
+        return "en"
+    if not LANGUAGE_TAG.fullmatch(tag):
+        raise SchemaError(
+            f"article `language` `{tag}` is not a language tag",
+            doc.where(values["language"]),
+            'write e.g. "en" or "fr-BE"',
+        )
+    return tag
 
 
 class _SpanReader:

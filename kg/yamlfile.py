@@ -7,6 +7,7 @@ against the type the field needs and every error names ``file:line:column``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -55,6 +56,21 @@ def _compose(text: str) -> yaml.Node | None:
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+# the longest string a data file may hold: far above any label, quotation or sentence, far below
+# what would make a graph or a page unwieldy
+MAX_STRING = 20_000
+# control characters other than tab and line breaks, and lone surrogates (YAML's "\\ud800" escape
+# makes one): RDF syntaxes, the HTML page and most tools downstream choke on them
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _char_name(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        return f"a lone surrogate ({code})"
+    return "NUL (U+0000)" if char == "\x00" else f"a control character ({code})"
 
 
 class YamlDoc:
@@ -155,7 +171,22 @@ class YamlDoc:
                 self.where(node),
                 f'quote it: "{scalar.value}"',
             )
-        return str(scalar.value)
+        value = str(scalar.value)
+        if len(value) > MAX_STRING:
+            raise SchemaError(
+                f"{context} is {len(value):,} characters long; kg accepts at most {MAX_STRING:,}",
+                self.where(node),
+                "shorten it: a label, quotation or span is a phrase or a sentence",
+            )
+        bad = _FORBIDDEN.search(value)
+        if bad:
+            char = bad.group()
+            raise FileFormatError(
+                f"{context} holds {_char_name(char)} at character {bad.start() + 1}",
+                self.where(node),
+                "remove it: text in kg is printable Unicode (tabs and line breaks allowed)",
+            )
+        return value
 
     def optional_string(self, values: dict[str, yaml.Node], key: str, context: str) -> str | None:
         """A string value that may be absent or null."""
