@@ -16,14 +16,18 @@ one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's `
     ├── ValidationFailed         exit 4   the built graph violates the SHACL shapes
     ├── OutputError              exit 5   an output could not be written (earlier outputs kept)
     │   └── BuildLocked                   another kg build is writing the same store
-    └── QueryError               exit 6   a SPARQL query is wrong, refused or too slow
-        ├── QuerySyntaxError              not valid SPARQL (with line and column)
-        ├── QueryRejected                 UPDATE, LOAD, SERVICE or FROM <outside IRI>
-        ├── UnknownQuery                  no named query or file by that name
-        ├── QueryTimeout                  the query ran past its time limit and was stopped
-        └── StoreBusy                     a build kept the store locked for the whole time limit
+    ├── QueryError               exit 6   a SPARQL query is wrong, refused or too slow
+    │   ├── QuerySyntaxError              not valid SPARQL (with line and column)
+    │   ├── QueryRejected                 UPDATE, LOAD, SERVICE or FROM <outside IRI>
+    │   │   └── UpdateRefused             an UPDATE (kg serve answers it with 403)
+    │   ├── UnknownQuery                  no named query or file by that name
+    │   ├── QueryTimeout                  the query ran past its time limit and was stopped
+    │   ├── StoreBusy                     a build kept the store locked for the whole time limit
+    │   ├── TooManyRows                   the answer has more rows than kg serve's row cap
+    │   └── ServerBusy                    every kg serve worker stayed busy for the whole wait
+    └── AddressInUse             exit 2   kg serve cannot listen on the --host and --port given
 
-Exit code 2 is click's, for a wrong command line.
+Exit code 2 is otherwise click's, for a wrong command line.
 """
 
 from __future__ import annotations
@@ -126,6 +130,10 @@ class QueryRejected(QueryError):
     """The query would write, or reach outside the local graph."""
 
 
+class UpdateRefused(QueryRejected):
+    """The query is an UPDATE: kg only reads."""
+
+
 class UnknownQuery(QueryError):
     """No named query or file by that name."""
 
@@ -138,10 +146,24 @@ class StoreBusy(QueryError):
     """A build held the store for longer than the query's time limit."""
 
 
+class TooManyRows(QueryError):
+    """The answer has more rows than the server hands out in one response."""
+
+
+class ServerBusy(QueryError):
+    """Every worker of the server stayed busy for as long as a request may wait."""
+
+
+class AddressInUse(KgError):
+    """The server cannot listen on the address given (taken, or not an address of this machine)."""
+
+    exit_code = 2
+
+
 EXIT_CODES = {
     0: "success",
     1: "unexpected error inside kg (please report it)",
-    2: "wrong command line (unknown option, missing argument)",
+    2: "wrong command line (unknown option, missing argument, an address kg serve cannot listen on)",
     InputError.exit_code: "bad input: a data, annotation, registry or ontology file is wrong",
     ValidationFailed.exit_code: "the built graph violates the SHACL shapes",
     OutputError.exit_code: "an output could not be written, or another build is writing the same store",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import resources
-from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery
+from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery, UpdateRefused
 from kg.namespaces import GRAPH, ID, PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
@@ -99,7 +99,8 @@ def check_query(text: str, where: str = "query") -> str:
 
     Raises:
         QuerySyntaxError: not valid SPARQL, with line and column.
-        QueryRejected: an UPDATE or LOAD, SERVICE, or FROM / FROM NAMED with a graph outside kg.
+        QueryRejected: a LOAD, SERVICE, or FROM / FROM NAMED with a graph outside kg; UpdateRefused
+        (a QueryRejected) for any other UPDATE.
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
@@ -115,8 +116,14 @@ def check_query(text: str, where: str = "query") -> str:
             raise QuerySyntaxError(
                 f"the query is not valid SPARQL: {exc.msg}", f"{where}:{exc.lineno}:{exc.col}", "fix the syntax"
             ) from None
-        raise QueryRejected(
-            "the query is an UPDATE (or LOAD); kg only reads", where, "use SELECT, ASK, CONSTRUCT or DESCRIBE"
+        if any(operation.name == "Load" for operation in parseUpdate(text).request):
+            raise QueryRejected(
+                "the query is a LOAD, an UPDATE that fetches a graph; kg never fetches graphs and only reads",
+                where,
+                "use SELECT, ASK, CONSTRUCT or DESCRIBE on the built graph",
+            ) from None
+        raise UpdateRefused(
+            "the query is an UPDATE; kg only reads", where, "use SELECT, ASK, CONSTRUCT or DESCRIBE"
         ) from None
     algebra = translateQuery(parsed).algebra
     for clause in algebra.get("datasetClause") or []:
