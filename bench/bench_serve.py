@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
 import select
 import shutil
@@ -37,28 +36,41 @@ QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 READY = re.compile(r"serving .* at (http://\S+/) ")
 
 
+@dataclass
+class Served:
+    """A running `kg serve`: its base URL and process; ``stderr`` is filled in when it has stopped."""
+
+    url: str
+    process: subprocess.Popen  # type: ignore[type-arg]
+    stderr: str = ""
+
+
 @contextlib.contextmanager
-def running_server(source: Path, *options: str, ready_within: float = 600.0) -> Iterator[tuple[str, subprocess.Popen]]:  # type: ignore[type-arg]
+def running_server(source: Path, *options: str, ready_within: float = 600.0) -> Iterator[Served]:
     """`kg serve` on a free loopback port, answering from ``source`` (a store folder or a TriG file).
 
-    Yields (base URL, process) once the server says it is serving; stops it afterwards (SIGTERM).
+    Yields once the server says it is serving; stops it afterwards (SIGTERM, as Ctrl-C would).
     """
     where = ["--store", str(source)] if source.is_dir() else ["--graph", str(source)]
     command = [sys.executable, "-m", "kg.cli", "serve", "--port", "0", *where, *options]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ}
-    )
-    try:
-        url = _wait_ready(process, ready_within)
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: a full pipe would stall the server
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True, cwd=ROOT)
+        served = Served("", process)
+        try:
+            served.url = _wait_ready(process, ready_within)
+            yield served
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(60)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            assert process.stdout is not None
+            process.stdout.close()
+            errors.seek(0)
+            served.stderr = errors.read()
 
 
 def _wait_ready(process: subprocess.Popen, within: float) -> str:  # type: ignore[type-arg]
@@ -74,8 +86,8 @@ def _wait_ready(process: subprocess.Popen, within: float) -> str:  # type: ignor
             if not line and process.poll() is not None:
                 break
     process.kill()
-    _out, err = process.communicate()
-    raise RuntimeError(f"kg serve did not start (exit {process.returncode}):\n{err}")
+    process.wait()
+    raise RuntimeError(f"kg serve did not start (exit {process.returncode})")
 
 
 def named_requests() -> list[tuple[str, str, str]]:
@@ -234,9 +246,9 @@ def main() -> None:
             runs.append((f"{args.articles:,} articles", store))
         for label, store in runs:
             quads = quads_of(store)
-            with running_server(store, *options) as (url, _process):
-                print(f"loading {url} ({label})", file=sys.stderr, flush=True)
-                result = load(url, args.clients, args.duration)
+            with running_server(store, *options) as served:
+                print(f"loading {served.url} ({label})", file=sys.stderr, flush=True)
+                result = load(served.url, args.clients, args.duration)
             print(report(label, quads, result), flush=True)
     finally:
         if args.keep is None:

@@ -3,7 +3,8 @@
 The endpoint (``/sparql``) takes a query by GET (``?query=``), by POST as a form
 (``application/x-www-form-urlencoded``, ``query=``) or directly (``application/sparql-query``),
 and answers in the format the Accept header asks for (``RESULT_TYPES`` for SELECT and ASK,
-``GRAPH_TYPES`` for CONSTRUCT and DESCRIBE; the first of each when the client accepts anything).
+``GRAPH_TYPES`` for CONSTRUCT and DESCRIBE; the first of each when the client accepts anything,
+or accepts only formats of the other kind); an Accept header naming none of them gets 406.
 
 Bounds, each answered with an ``Error: what (where) — remedy`` line as ``text/plain``:
 
@@ -219,8 +220,9 @@ class _CountingSink:
         elif self.fmt == "CSV":
             self._count_csv(chunk)
         elif self.fmt == "XML":
-            self.results += (self._tail + chunk).count(b"<result>")
-            self._tail = chunk[-7:]
+            seen = self._tail + chunk
+            self.results += seen.count(b"<result>")
+            self._tail = seen[-7:]  # shorter than the tag: a tag is never counted twice
         else:
             self._count_json(chunk)
         if self.rows > self.cap:
@@ -305,6 +307,10 @@ def answer(store: Any, job: QueryJob, max_rows: int) -> Reply:
         return error_reply(refused)
     offers = RESULT_TYPES if form in ("SelectQuery", "AskQuery") else GRAPH_TYPES
     media = negotiate(job.accept, offers)
+    if media is None and negotiate(job.accept, {**RESULT_TYPES, **GRAPH_TYPES}) is not None:
+        # a SPARQL client that sends one Accept header for every query (rdflib's SPARQLStore with
+        # returnFormat="json") gets the other kind of answer in its default format
+        media = next(iter(offers))
     if media is None:
         kind = "SELECT and ASK" if offers is RESULT_TYPES else "CONSTRUCT and DESCRIBE"
         what = f"no format the Accept header allows ({job.accept}) is one kg writes for {kind}"
@@ -738,12 +744,15 @@ def listen(host: str, port: int) -> Any:
     """
     import socket
 
+    sock = None
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
     except OSError as exc:
+        if sock is not None:
+            sock.close()
         raise AddressInUse(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}",
             f"{host}:{port}",
@@ -777,8 +786,11 @@ def serve(
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
 
+    started: list[dict[str, WorkerPool]] = []
+
     async def run() -> None:
         pools = await start_pools(config)
+        started.append(pools)
         try:
             server = uvicorn.Server(
                 uvicorn.Config(create_app(config, pools), log_level="warning", access_log=False, lifespan="on")
@@ -789,6 +801,12 @@ def serve(
         finally:
             await close_pools(pools)
 
+    def stop(_signum: int, _frame: Any) -> None:
+        # uvicorn answers Ctrl-C and SIGTERM with a graceful shutdown, then raises the signal again
+        # with the handlers it found: this one, which ends the command quietly (exit code 0)
+        raise SystemExit(0)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     with contextlib.ExitStack() as stack:
         if config.source.is_dir():
             from kg.store import reading
@@ -797,4 +815,10 @@ def serve(
         try:
             asyncio.run(run())
         finally:
+            for pools in started:  # stopped before the workers were closed (a signal during startup)
+                for pool in pools.values():
+                    for worker in list(pool.workers):
+                        worker.kill()
             sock.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
