@@ -608,6 +608,25 @@ def test_server_holds_the_read_lock(server: Served, store: Path) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)  # readers share it
 
 
+@pytest.mark.server
+def test_a_build_into_a_served_store_waits_and_is_refused_then_builds_once_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg import store as store_module
+    from kg.errors import BuildLocked
+    from kg.pipeline import run_build
+
+    data = ROOT / "data"
+    run_build(data, tmp_path / "out")
+    monkeypatch.setattr(store_module, "READERS_WAIT", 0.5)  # a build waits a minute for readers
+    with running_server(tmp_path / "out" / "store", "--workers", "1") as served:
+        with pytest.raises(BuildLocked, match="kg serve"):
+            run_build(data, tmp_path / "out")
+        assert post(served.url + "sparql", {"query": "ASK { ?s ?p ?o }"})[0] == 200
+    assert served.process.returncode == 0
+    assert run_build(data, tmp_path / "out").store  # builds once the server has stopped
+
+
 def test_serve_help_has_examples() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
