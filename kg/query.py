@@ -125,7 +125,14 @@ def check_query(text: str, where: str = "query") -> str:
         raise UpdateRefused(
             "the query is an UPDATE; kg only reads", where, "use SELECT, ASK, CONSTRUCT or DESCRIBE"
         ) from None
-    algebra = translateQuery(parsed).algebra
+    try:
+        algebra = translateQuery(parsed).algebra
+    except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix
+        if "prefix" not in str(exc).lower():
+            raise
+        raise QuerySyntaxError(
+            f"the query is not valid SPARQL: {exc}", where, "declare the prefix with a PREFIX line"
+        ) from None
     for clause in algebra.get("datasetClause") or []:
         iri = clause.get("default") or clause.get("named")
         if iri is not None and not str(iri).startswith(str(GRAPH)):

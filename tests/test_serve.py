@@ -328,8 +328,9 @@ def test_updates_are_403(url: str, data: dict[str, str] | bytes, headers: dict[s
         ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "outside kg"),
         ("SELECT * FROM NAMED <http://example.org/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "outside kg"),
         ("SELECT ?s WHERE {\n  ?s ?p\n}", "not valid SPARQL"),
+        ("SELECT ?s WHERE { ?s a kg:State }", "Unknown namespace prefix"),
     ],
-    ids=["load", "service", "from", "from-named", "syntax"],
+    ids=["load", "service", "from", "from-named", "syntax", "undeclared-prefix"],
 )
 def test_refused_queries_are_400_with_the_reason(url: str, query: str, reason: str) -> None:
     status, headers, body = post(url + "sparql", {"query": query})
