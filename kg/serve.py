@@ -380,6 +380,7 @@ class ViewJob:
 
 
 def _view_worker(source: str, timeout: float, conn: Any) -> None:
+    from kg.query import list_queries
     from kg.view import MAX_VIEW_NODES, limit_view, load_network, query_view, render_view, whole_view_of
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -400,7 +401,10 @@ def _view_worker(source: str, timeout: float, conn: Any) -> None:
                     whole = render_view(limit_view(whole_view_of(built.network), MAX_VIEW_NODES)[0], "html")
                 body = whole
             else:
-                view = query_view(built, None, job.text, "query", timeout=timeout)
+                # a named query's view is titled as `kg render --query NAME` titles it
+                named = next((q for q in list_queries() if q.path.read_text(encoding="utf-8") == job.text), None)
+                where, question = (str(named.path), named.question) if named else ("query", "")
+                view = query_view(built, None, job.text, where, question, timeout=timeout)
                 body = render_view(limit_view(view, MAX_VIEW_NODES)[0], "html")
             reply = Reply(200, "text/html; charset=utf-8", body)
         except KgError as exc:
