@@ -31,7 +31,9 @@ build. With a TriG file, the server answers from the file as it was when the ser
 
 The page at ``/`` (``kg/web/``) loads nothing from outside: a select of the named queries fills
 an editor, Run shows the rows, and the network view (``/view``, the page ``kg render`` writes)
-shows the whole graph or the result of a CONSTRUCT query.
+shows the whole graph or the result of a CONSTRUCT query. Views are drawn by a worker of their
+own, which reads the whole network on the first view asked for (outside the time limit, within
+``VIEW_LOAD_LIMIT``: about 30 s and 400 MiB for a million triples) and keeps it.
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ DEFAULT_WAIT = 120.0
 MAX_BODY_BYTES = 1 << 20
 # how long a new worker may take to open the store (or load the TriG file)
 START_LIMIT = 300.0
+# how long the view worker may take to read the whole network, on the first view (not counted in --timeout)
+VIEW_LOAD_LIMIT = 600.0
 
 # media type -> pyoxigraph format name; the first is what a client that accepts anything gets
 RESULT_TYPES = {
@@ -394,8 +398,14 @@ def _view_worker(source: str, timeout: float, conn: Any) -> None:
         except (EOFError, OSError):
             return
         try:
-            if built is None:  # loaded on the first view asked for: big graphs take a while
+            if built is None:  # loaded on the first view asked for, outside the time limit: big graphs take a while
                 built = load_network(None, path, timeout) if path.is_dir() else load_network(path, None, timeout)
+        except KgError as exc:
+            conn.send("started")
+            conn.send(error_reply(exc))
+            continue
+        conn.send("started")
+        try:
             if job.text is None:
                 if whole is None:
                     whole = render_view(limit_view(whole_view_of(built.network), MAX_VIEW_NODES)[0], "html")
@@ -442,9 +452,18 @@ class _Worker:
                 "a worker stopped while opening the graph", "kg serve", "check the store with `kg query`"
             ) from None
 
-    def call(self, job: Any, timeout: float) -> Reply | None:
-        """Send a job and wait for the reply; None when it took longer than ``timeout``."""
+    def call(self, job: Any, timeout: float, prepare: float | None = None) -> Reply | None:
+        """Send a job and wait for the reply; None when it took longer than ``timeout``.
+
+        With ``prepare``, the worker first says "started" once it is ready to run the job (the view
+        worker loads the network on its first job), within ``prepare`` seconds; the time limit
+        counts from then.
+        """
         self.conn.send(job)
+        if prepare is not None:
+            if not self.conn.poll(prepare):
+                return None
+            self.conn.recv()
         if not self.conn.poll(timeout):
             return None
         reply: Reply = self.conn.recv()
@@ -460,9 +479,17 @@ class _Worker:
 class WorkerPool:
     """Long-lived worker processes; each job goes to a free one, which is killed if it runs too long."""
 
-    def __init__(self, target: Callable[..., None], args: tuple[Any, ...], size: int, timeout: float, wait: float):
+    def __init__(
+        self,
+        target: Callable[..., None],
+        args: tuple[Any, ...],
+        size: int,
+        timeout: float,
+        wait: float,
+        prepare: float | None = None,
+    ):
         self.target, self.args, self.size = target, args, size
-        self.timeout, self.wait = timeout, wait
+        self.timeout, self.wait, self.prepare = timeout, wait, prepare
         self.free: asyncio.Queue[_Worker] = asyncio.Queue()
         self.workers: set[_Worker] = set()
         self._replacing: set[asyncio.Task[None]] = set()
@@ -503,7 +530,7 @@ class WorkerPool:
 
     async def _run(self, worker: _Worker, job: Any) -> Reply:
         try:
-            reply = await asyncio.to_thread(worker.call, job, self.timeout)
+            reply = await asyncio.to_thread(worker.call, job, self.timeout, self.prepare)
         except (EOFError, OSError):  # the worker died (out of memory, killed from outside)
             reply = error_reply(KgError("the worker running the query stopped", "kg serve", "retry"), 500)
             self._retire(worker)
@@ -645,7 +672,7 @@ async def start_pools(config: ServeConfig) -> dict[str, WorkerPool]:
     source = str(config.source)
     pools = {
         "query": WorkerPool(_query_worker, (source, config.max_rows), config.workers, config.timeout, config.wait),
-        "view": WorkerPool(_view_worker, (source, config.timeout), 1, config.timeout, config.wait),
+        "view": WorkerPool(_view_worker, (source, config.timeout), 1, config.timeout, config.wait, VIEW_LOAD_LIMIT),
     }
     try:
         for pool in pools.values():

@@ -7,6 +7,7 @@ benchmark's business (README), the tests assert that every request was answered 
 from __future__ import annotations
 
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,13 @@ CLIENTS = 50
 DURATION = 60.0
 
 
-def _assert_clean(label: str, store: Path) -> None:
+def _assert_clean(label: str, store: Path, view_note: bytes = b"") -> None:
     with running_server(store) as served:
         result = load(served.url, CLIENTS, DURATION)
+        # then the network view of the whole graph (read on the first view, outside the time limit)
+        with urllib.request.urlopen(served.url + "view", timeout=900) as response:
+            assert response.status == 200
+            assert view_note in response.read()
     print("\n" + report(label, quads_of(store), result))
     assert result.errors == []
     # every client was answered, and every named query was asked and answered
@@ -40,4 +45,4 @@ def test_50_clients_for_60_s_on_the_seed_graph(built_graph: Path) -> None:
 def test_50_clients_for_60_s_on_a_1m_triple_corpus(tmp_path: Path) -> None:
     store = build_corpus(10_000, tmp_path)
     assert quads_of(store) > 1_000_000
-    _assert_clean("10,000 articles", store)
+    _assert_clean("10,000 articles", store, view_note=b"aggregated by country")
