@@ -73,6 +73,7 @@ MAX_BODY_BYTES = 1 << 20
 START_LIMIT = 300.0
 # how long the view worker may take to read the whole network, on the first view (not counted in --timeout)
 VIEW_LOAD_LIMIT = 600.0
+VIEW_GRACE = 10.0
 
 # media type -> pyoxigraph format name; the first is what a client that accepts anything gets
 RESULT_TYPES = {
@@ -493,6 +494,7 @@ class WorkerPool:
         self.free: asyncio.Queue[_Worker] = asyncio.Queue()
         self.workers: set[_Worker] = set()
         self._replacing: set[asyncio.Task[None]] = set()
+        self.closed = False
 
     def _start_one(self) -> _Worker:
         worker = _Worker(self.target, self.args)
@@ -512,6 +514,10 @@ class WorkerPool:
 
     async def _replace(self) -> None:
         worker = await asyncio.to_thread(self._start_one)
+        if self.closed:  # the server stopped while this one started
+            self.workers.discard(worker)
+            await asyncio.to_thread(worker.kill)
+            return
         self.free.put_nowait(worker)
 
     async def submit(self, job: Any) -> Reply:
@@ -549,12 +555,15 @@ class WorkerPool:
     def _retire(self, worker: _Worker) -> None:
         worker.kill()
         self.workers.discard(worker)
+        if self.closed:
+            return
         task = asyncio.get_running_loop().create_task(self._replace())
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
     async def close(self) -> None:
         """Stop every worker."""
+        self.closed = True
         for task in list(self._replacing):
             task.cancel()
         for worker in list(self.workers):
@@ -672,7 +681,11 @@ async def start_pools(config: ServeConfig) -> dict[str, WorkerPool]:
     source = str(config.source)
     pools = {
         "query": WorkerPool(_query_worker, (source, config.max_rows), config.workers, config.timeout, config.wait),
-        "view": WorkerPool(_view_worker, (source, config.timeout), 1, config.timeout, config.wait, VIEW_LOAD_LIMIT),
+        # the view's CONSTRUCT runs in a process of its own, stopped at config.timeout (kg.query):
+        # the view worker is given a little longer, so that it is rarely killed with a child running
+        "view": WorkerPool(
+            _view_worker, (source, config.timeout), 1, config.timeout + VIEW_GRACE, config.wait, VIEW_LOAD_LIMIT
+        ),
     }
     try:
         for pool in pools.values():

@@ -600,6 +600,16 @@ def test_view_of_a_construct_result(url: str, store: Path, tmp_path: Path) -> No
     assert b"needs a CONSTRUCT" in body
 
 
+@pytest.mark.server
+def test_a_runaway_view_is_stopped_and_views_go_on(url: str) -> None:
+    runaway = "CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    status, _, body = get(url + "view?query=" + quote(runaway))
+    assert status == 503
+    assert f"ran longer than {TIMEOUT:g} s and was stopped".encode() in body
+    status, _, body = get(url + "view")
+    assert status == 200 and b"All article facts" in body
+
+
 # ---------------------------------------------------------------------------------------------
 # the store: locked for reading while served; the command line
 
