@@ -527,6 +527,87 @@ def render(
 
 
 @main.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@query_graph_option
+@store_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may run; past them its worker is killed and the answer is 503.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Largest answer (rows or triples); a bigger one is refused with 422, never cut short.",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="Query worker processes  [default: one per CPU]")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0.1),
+    default=120.0,
+    show_default=True,
+    help="Seconds a request may wait for a free worker before 503.",
+)
+@click.option(
+    "--cors",
+    "cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages from ORIGIN (e.g. http://localhost:3000, or *) query the endpoint. Repeatable; none by default.",
+)
+@reports_errors
+def serve(
+    host: str,
+    port: int,
+    graph_file: Path | None,
+    store_dir: Path,
+    timeout: float,
+    max_rows: int,
+    workers: int | None,
+    wait: float,
+    cors: tuple[str, ...],
+) -> None:
+    """Serve the built graph as a read-only SPARQL endpoint, with a query page, until Ctrl-C.
+
+    /sparql speaks the SPARQL 1.1 Protocol (GET, POST form or direct), answering SELECT and ASK as
+    JSON, XML, CSV or TSV and CONSTRUCT and DESCRIBE as Turtle, N-Triples, JSON-LD or RDF/XML, as
+    the Accept header asks. Updates get 403; LOAD, SERVICE and outside graphs 400. / is a page to
+    run the named queries and see the network. The store stays locked for reading while the
+    server runs: a `kg build` into it waits; restart the server after a build.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 8080 --timeout 10 --max-rows 10000
+      kg serve --store big/out/store --workers 4
+      kg serve --cors http://localhost:3000
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8000/sparql
+    """
+    import os
+
+    from kg.query import query_source
+    from kg.serve import ServeConfig
+    from kg.serve import serve as run_server
+
+    config = ServeConfig(
+        query_source(graph_file, store_dir), timeout, max_rows, workers or os.cpu_count() or 1, wait, cors
+    )
+
+    def ready(url: str) -> None:
+        click.echo(
+            f"serving {config.source} at {url} (SPARQL at {url}sparql; {config.workers} workers, "
+            f"{timeout:g} s per query, at most {max_rows:,} rows); Ctrl-C stops"
+        )
+
+    run_server(config, host, port, on_ready=ready)
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("source")
 @click.argument("target")
 @click.option("--all", "limit", flag_value=20, default=1, help="Show every shortest path (up to 20), not only one.")

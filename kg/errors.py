@@ -19,18 +19,22 @@ one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's `
     ├── QueryError               exit 6   a SPARQL query is wrong, refused or too slow
     │   ├── QuerySyntaxError              not valid SPARQL (with line and column)
     │   ├── QueryRejected                 UPDATE, LOAD, SERVICE or FROM <outside IRI>
+    │   │   └── UpdateRefused             an UPDATE (kg serve answers it with 403)
     │   ├── UnknownQuery                  no named query or file by that name
     │   ├── QueryTimeout                  the query ran past its time limit and was stopped
-    │   └── StoreBusy                     a build kept the store locked for the whole time limit
-    └── RemoteError              exit 7   a remote SPARQL server (kg push, kg query --endpoint) failed
-        ├── RemoteUnreachable             connection refused, unknown host, connection dropped
-        ├── RemoteTimeout                 no connection, or no answer, within the timeout
-        ├── RemoteAuthFailed              HTTP 401 or 403: credentials missing, wrong or not allowed
-        ├── RemoteRefused                 any other HTTP error, or an answer that is not SPARQL results
-        ├── RemotePartial                 HTTP 206, a truncated answer, or a graph stored incompletely
-        └── RemoteNoData                  no kg graph there, or a default graph that is not the union
+    │   ├── StoreBusy                     a build kept the store locked for the whole time limit
+    │   ├── TooManyRows                   the answer has more rows than kg serve's row cap
+    │   └── ServerBusy                    every kg serve worker stayed busy for the whole wait
+    ├── RemoteError              exit 7   a remote SPARQL server (kg push, kg query --endpoint) failed
+    │   ├── RemoteUnreachable             connection refused, unknown host, connection dropped
+    │   ├── RemoteTimeout                 no connection, or no answer, within the timeout
+    │   ├── RemoteAuthFailed              HTTP 401 or 403: credentials missing, wrong or not allowed
+    │   ├── RemoteRefused                 any other HTTP error, or an answer that is not SPARQL results
+    │   ├── RemotePartial                 HTTP 206, a truncated answer, or a graph stored incompletely
+    │   └── RemoteNoData                  no kg graph there, or a default graph that is not the union
+    └── AddressInUse             exit 2   kg serve cannot listen on the --host and --port given
 
-Exit code 2 is click's, for a wrong command line.
+Exit code 2 is otherwise click's, for a wrong command line.
 """
 
 from __future__ import annotations
@@ -133,6 +137,10 @@ class QueryRejected(QueryError):
     """The query would write, or reach outside the local graph."""
 
 
+class UpdateRefused(QueryRejected):
+    """The query is an UPDATE: kg only reads."""
+
+
 class UnknownQuery(QueryError):
     """No named query or file by that name."""
 
@@ -175,10 +183,24 @@ class RemoteNoData(RemoteError):
     """The server holds no kg graph in its default graph (nothing pushed, or no union default graph)."""
 
 
+class TooManyRows(QueryError):
+    """The answer has more rows than the server hands out in one response."""
+
+
+class ServerBusy(QueryError):
+    """Every worker of the server stayed busy for as long as a request may wait."""
+
+
+class AddressInUse(KgError):
+    """The server cannot listen on the address given (taken, or not an address of this machine)."""
+
+    exit_code = 2
+
+
 EXIT_CODES = {
     0: "success",
     1: "unexpected error inside kg (please report it)",
-    2: "wrong command line (unknown option, missing argument)",
+    2: "wrong command line (unknown option, missing argument, an address kg serve cannot listen on)",
     InputError.exit_code: "bad input: a data, annotation, registry or ontology file is wrong",
     ValidationFailed.exit_code: "the built graph violates the SHACL shapes",
     OutputError.exit_code: "an output could not be written, or another build is writing the same store",

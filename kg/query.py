@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import resources
-from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery
+from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery, UpdateRefused
 from kg.namespaces import GRAPH, ID, PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
@@ -143,6 +143,46 @@ def _position(text: str, offset: int) -> str:
     return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
 
 
+def _parse(text: str, where: str) -> Any:
+    """rdflib's algebra of a query; an update is refused, a syntax error reported with its place."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            request = parseUpdate(text).request
+        except ParseException:
+            raise QuerySyntaxError(
+                f"the query is not valid SPARQL: {exc.msg}", f"{where}:{exc.lineno}:{exc.col}", "fix the syntax"
+            ) from None
+        if any(operation.name == "Load" for operation in request):
+            raise QueryRejected(
+                "the query is a LOAD, an UPDATE that fetches a graph; kg never fetches graphs and only reads",
+                where,
+                "use SELECT, ASK, CONSTRUCT or DESCRIBE on the built graph",
+            ) from None
+        raise UpdateRefused(
+            "the query is an UPDATE; kg only reads", where, "use SELECT, ASK, CONSTRUCT or DESCRIBE"
+        ) from None
+    try:
+        return translateQuery(parsed).algebra
+    except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix
+        if "prefix" not in str(exc).lower():
+            raise
+        import pyoxigraph as ox
+
+        try:  # pyoxigraph's parser says where the undeclared prefix is
+            ox.Store().query(text)
+        except SyntaxError as located:
+            raise QuerySyntaxError(*_engine_syntax_error(located, where)) from None
+        raise QuerySyntaxError(
+            f"the query is not valid SPARQL: {exc}", where, "declare the prefix with a PREFIX line"
+        ) from None
+
+
 def check_query(text: str, where: str = "query", base_iri: str | None = None) -> str:
     """Parse and vet a query; returns its form (SelectQuery, AskQuery, ConstructQuery, DescribeQuery).
 
@@ -152,16 +192,14 @@ def check_query(text: str, where: str = "query", base_iri: str | None = None) ->
 
     Raises:
         QuerySyntaxError: not valid SPARQL, with line and column.
-        QueryRejected: an UPDATE or LOAD, SERVICE, FROM / FROM NAMED with a graph outside kg,
-            nesting deeper than MAX_NESTING, or a function the engine does not have.
+        QueryRejected: a LOAD, SERVICE, FROM / FROM NAMED with a graph outside kg, nesting deeper
+            than MAX_NESTING, or a function the engine does not have; UpdateRefused (a
+            QueryRejected) for any other UPDATE.
 
     ``base_iri`` resolves relative IRIs; kg's own queries have none, so there a relative IRI is an
     error (write a BASE declaration).
     """
     import pyoxigraph as ox
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
     from rdflib.plugins.sparql.parserutils import CompValue
 
     deepest, offset = nesting(text)
@@ -175,21 +213,7 @@ def check_query(text: str, where: str = "query", base_iri: str | None = None) ->
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
         try:
-            try:
-                parsed = parseQuery(text)
-            except ParseException as exc:
-                try:
-                    parseUpdate(text)
-                except ParseException:
-                    raise QuerySyntaxError(
-                        f"the query is not valid SPARQL: {exc.msg}",
-                        f"{where}:{exc.lineno}:{exc.col}",
-                        "fix the syntax",
-                    ) from None
-                raise QueryRejected(
-                    "the query is an UPDATE (or LOAD); kg only reads", where, "use SELECT, ASK, CONSTRUCT or DESCRIBE"
-                ) from None
-            algebra = translateQuery(parsed).algebra
+            algebra = _parse(text, where)
         finally:
             sys.setrecursionlimit(limit)
     for clause in algebra.get("datasetClause") or []:
@@ -227,6 +251,10 @@ def _engine_syntax_error(exc: SyntaxError, where: str) -> tuple[str, str, str]:
     match = re.match(r"error at (\d+):(\d+): (.*)", message)
     if match:
         where, message = f"{where}:{match[1]}:{match[2]}", match[3]
+    # among the tokens pyoxigraph expected, its own explanations read as words ("Prefix not found")
+    words = re.findall(r"(?:(?<=one of )|(?<=, ))([A-Z][A-Za-z*]*(?: [A-Za-z*()'-]+){1,})(?=,|$)", message)
+    if words:
+        message = "; ".join(words)
     if len(message) > 160:
         message = message[:157] + "..."
     return f"the query is not valid SPARQL: {message}", where, "fix the syntax"

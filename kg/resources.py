@@ -29,6 +29,11 @@ def queries_dir() -> Path:
     return _find("queries")
 
 
+def web_dir() -> Path:
+    """Folder with the page `kg serve` shows (index.html, page.js, page.css), inside the package."""
+    return _PACKAGE / "web"
+
+
 ONTOLOGY_FILES = ("kg.ttl", "topics.ttl")
 SHAPES_FILE = "shapes.ttl"
 EVIDENCE_SHAPES_FILE = "evidence-shapes.ttl"

@@ -23,7 +23,7 @@ without a hash (rebuilt next time); no hash ever describes a graph it was not wr
 
 The folder holds the database (``db/``, created under another name and renamed, so that it never
 exists half-made) and two lock files: ``build.lock`` is held by the one running build (a second
-build fails at once); ``read.lock`` is shared by readers (``kg query``) and taken exclusively by a
+build fails at once); ``read.lock`` is shared by readers (``kg query``, ``kg serve``) and taken exclusively by a
 build while it has the store open, because RocksDB lets a reader open a database beside a writer
 only at the reader's risk.
 """
@@ -153,7 +153,7 @@ class StoreWriter:
             raise BuildLocked(
                 f"queries kept the store {self.path} busy for {READERS_WAIT:g} s",
                 str(self.path / READ_LOCK),
-                "stop the running `kg query` commands and build again",
+                "stop the running `kg query` commands and `kg serve` servers, and build again",
             )
         self._locks.append(readers)
         try:
