@@ -328,7 +328,7 @@ def test_updates_are_403(url: str, data: dict[str, str] | bytes, headers: dict[s
         ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "outside kg"),
         ("SELECT * FROM NAMED <http://example.org/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "outside kg"),
         ("SELECT ?s WHERE {\n  ?s ?p\n}", "not valid SPARQL"),
-        ("SELECT ?s WHERE { ?s a kg:State }", "Unknown namespace prefix"),
+        ("SELECT ?s WHERE { ?s a kg:State }", "Prefix not found (query:1:"),
     ],
     ids=["load", "service", "from", "from-named", "syntax", "undeclared-prefix"],
 )
