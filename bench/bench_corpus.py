@@ -1,7 +1,7 @@
 """Benchmark of kg on large synthetic corpora, against plain rdflib in the same run.
 
 Usage:
-    python bench/bench_corpus.py [--sizes 1000,10000] [--repeat 20] [--rdflib-timeout 30] [--keep DIR]
+    python bench/bench_corpus.py [--sizes 1000,10000] [--repeat 20] [--rdflib-timeout 30] [--keep DIR] [--no-rdflib]
 
 For each size, bench/gen_corpus.py writes a corpus of that many articles (about 110 triples each),
 then, every build in a child process of its own (peak memory is the child's):
@@ -179,7 +179,7 @@ def query_latencies(store_path: Path, repeat: int) -> dict[str, dict[str, float]
     return out
 
 
-def measure(size: int, work: Path, repeat: int, rdflib_timeout: float) -> dict:  # type: ignore[type-arg]
+def measure(size: int, work: Path, repeat: int, rdflib_timeout: float, baseline: bool = True) -> dict:  # type: ignore[type-arg]
     """Every figure for one corpus size."""
     from kg.export import export_store
     from kg.store import store_dir
@@ -208,7 +208,9 @@ def measure(size: int, work: Path, repeat: int, rdflib_timeout: float) -> dict: 
     figures["queries"] = query_latencies(store_dir(out), repeat)
 
     quads = figures["build"]["triples"]
-    if quads > RDFLIB_MAX_QUADS:
+    if not baseline:
+        figures["rdflib"] = {"skipped": "--no-rdflib"}
+    elif quads > RDFLIB_MAX_QUADS:
         figures["rdflib"] = {"skipped": f"{quads:,} quads would need about {quads * 1.5 / 2**20:.0f} GiB in rdflib"}
     else:
         print(f"[{size}] rdflib baseline", file=sys.stderr, flush=True)
@@ -351,6 +353,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="runs of each query on the store")
     parser.add_argument("--rdflib-timeout", type=float, default=30.0, help="seconds before an rdflib query is given up")
     parser.add_argument("--keep", type=Path, help="keep corpora and stores in this folder")
+    parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baseline (slow; while iterating)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     results = []
@@ -359,10 +362,10 @@ def main() -> None:
             work = args.keep / f"n{size}"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
-            results.append(measure(size, work, args.repeat, args.rdflib_timeout))
+            results.append(measure(size, work, args.repeat, args.rdflib_timeout, not args.no_rdflib))
         else:
             with tempfile.TemporaryDirectory(prefix=f"kg-bench-{size}-") as tmp:
-                results.append(measure(size, Path(tmp), args.repeat, args.rdflib_timeout))
+                results.append(measure(size, Path(tmp), args.repeat, args.rdflib_timeout, not args.no_rdflib))
     print(report(results, args.rdflib_timeout))
 
 
