@@ -4,7 +4,9 @@ User SPARQL never reaches the network and never runs forever. Before execution a
 (rdflib's parser, for line and column on errors) and refused if it is an UPDATE or LOAD, uses
 SERVICE, or names an outside graph with FROM / FROM NAMED. It then runs on pyoxigraph in a worker
 process that is killed at the time limit, because neither engine can be interrupted by a signal.
-Queries see the default graph as the union of all named graphs.
+Queries see the default graph as the union of all named graphs. The worker runs ``execute``, which
+sorts the rows of a final ORDER BY itself (pyoxigraph's sort reads strings from disk again at each
+comparison).
 """
 
 from __future__ import annotations
@@ -145,7 +147,7 @@ def check_query(text: str, where: str = "query") -> str:
     return str(algebra.name)
 
 
-# a final ORDER BY of plain variables: kg sorts those rows itself (see select_rows)
+# a final ORDER BY of plain variables: kg sorts those rows itself (see _solution_rows)
 _ORDER_BY = re.compile(r"\bORDER\s+BY((?:\s*(?:\?\w+|(?:ASC|DESC)\s*\(\s*\?\w+\s*\)))+)\s*\Z", re.IGNORECASE)
 _CONDITION = re.compile(r"(?:(ASC|DESC)\s*\(\s*)?\?(\w+)", re.IGNORECASE)
 _XSD = "http://www.w3.org/2001/XMLSchema#"
