@@ -169,14 +169,6 @@ def export(fmt: str, inferred: bool, output: Path, data_dir: Path, store_dir: Pa
     click.echo(f"wrote {output} ({fmt}{', with inferred triples' if inferred else ''}, {size} bytes)")
 
 
-graph_option = click.option(
-    "--graph",
-    "graph_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("out/kg.trig"),
-    show_default=True,
-    help="The built dataset (TriG) to read.",
-)
 query_graph_option = click.option(
     "--graph",
     "graph_file",
@@ -615,9 +607,38 @@ def serve(
 @click.option(
     "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format."
 )
-@graph_option
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The built dataset (TriG) to read  [default: out/kg.trig, or out/store when there is no kg.trig]",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Read this built store (e.g. out/store) in place, read-only: large builds write no kg.trig.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a running build to release the store.",
+)
 @reports_errors
-def path(source: str, target: str, limit: int, with_registry: bool, fmt: str, graph_file: Path) -> None:
+def path(
+    source: str,
+    target: str,
+    limit: int,
+    with_registry: bool,
+    fmt: str,
+    graph_file: Path | None,
+    store_dir: Path | None,
+    timeout: float,
+) -> None:
     """The shortest chain of facts linking two actors, with the sentence behind each step.
 
     SOURCE and TARGET are registry ids (tunisia, europol), IRIs or exact labels. Facts are followed
@@ -627,14 +648,16 @@ def path(source: str, target: str, limit: int, with_registry: bool, fmt: str, gr
     Examples:
       kg path tunisia europol
       kg path tunisia europol --all --format json
+      kg path tunisia europol --store out/store
     """
     import json
     from dataclasses import asdict
 
-    from kg.network import build_network
-    from kg.view import format_paths, load_built, shortest_paths
+    from kg.view import format_paths, load_network, shortest_paths
 
-    net = build_network(load_built(graph_file))
+    if graph_file is not None and store_dir is not None:
+        raise click.UsageError("give --graph or --store, not both")
+    net = load_network(graph_file, store_dir, timeout=timeout).network
     paths = shortest_paths(net, source, target, limit=limit, with_registry=with_registry)
     if fmt == "json":
         click.echo(json.dumps([[asdict(h) for h in hops] for hops in paths], indent=1, ensure_ascii=False))

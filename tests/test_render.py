@@ -145,3 +145,16 @@ def test_path_registry_background_only_when_asked(built_graph: Path) -> None:
 def test_path_unknown_actor(built_graph: Path) -> None:
     result = run("path", "tunisia", "atlantis", "--graph", str(built_graph))
     assert result.exit_code == 3 and "no node in the network matches `atlantis`" in result.stderr
+
+
+def test_path_reads_the_store_as_the_trig(built_graph: Path) -> None:
+    store = built_graph.parent / "store"
+    for args in (("tunisia", "europol", "--all", "--format", "json"), ("italy", "eu", "--with-registry")):
+        from_trig = run("path", *args, "--graph", str(built_graph))
+        from_store = run("path", *args, "--store", str(store))
+        assert from_store.exit_code == 0, from_store.stderr
+        assert from_store.output == from_trig.output and from_store.output.strip() not in ("", "[]")
+    result = run("path", "tunisia", "europol", "--graph", str(built_graph), "--store", str(store))
+    assert result.exit_code == 2 and "give --graph or --store, not both" in result.stderr
+    result = run("path", "tunisia", "europol", "--store", str(built_graph.parent / "nothing"))
+    assert result.exit_code == 3 and "no built store" in result.stderr
