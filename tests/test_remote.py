@@ -216,6 +216,26 @@ def test_digest_authentication_and_the_password_never_shown() -> None:
     assert "s3cret" not in result.output and "s3cret" not in repr(Endpoint(fake.url, user="kg", password="s3cret"))
 
 
+def test_basic_authentication_when_the_server_asks_for_it() -> None:
+    import base64
+
+    expected = "Basic " + base64.b64encode(b"kg:s3cret").decode()
+
+    def reply(handler: http.server.BaseHTTPRequestHandler, body: bytes) -> None:
+        auth = handler.headers.get("Authorization", "")
+        if not auth:
+            answer(401, b"", WWW_Authenticate='Basic realm="SPARQL"')(handler, body)
+        elif auth == expected:
+            answer(200, SELECT_ONE)(handler, body)
+        else:
+            answer(403)(handler, body)
+
+    with Fake(reply) as fake:
+        assert run_remote_query("SELECT * {}", Endpoint(fake.url, user="kg", password="s3cret"))[0] == "select"
+        result = run_cli("query", "participants", "--endpoint", fake.url, "--user", "kg", "--password", "n0t-1t-x")
+    assert result.exit_code == 7 and "HTTP 403" in result.output and "n0t-1t-x" not in result.output
+
+
 def test_credentials_in_the_url_are_not_shown() -> None:
     url = f"http://kg:s3cret@127.0.0.1:{free_port()}/sparql"
     result = run_cli("query", "participants", "--endpoint", url)
