@@ -7,6 +7,7 @@ to rdflib.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg import resources
-from kg.errors import MissingInput
+from kg.errors import MissingInput, UnsupportedShape
 from kg.namespaces import KG, PREFIXES, TOPIC
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -172,4 +173,31 @@ def load_ontology(folder: Path | None = None) -> Ontology:
 def _required(path: Path) -> Graph:
     if not path.is_file():
         raise MissingInput(f"shapes file {path.name} is missing", str(path), "restore it from the project")
-    return parse_turtle(path, f"shapes file {path.name}")
+    shapes = parse_turtle(path, f"shapes file {path.name}")
+    _refuse_remote_queries(shapes, path)
+    return shapes
+
+
+# SHACL-SPARQL query texts, and the words that would make an engine reach outside: pyshacl runs a
+# constraint's query on rdflib, which would fetch a SERVICE; no validator may see one
+_SH = "http://www.w3.org/ns/shacl#"
+_QUERY_TEXTS = tuple(URIRef(_SH + name) for name in ("select", "ask", "construct", "update"))
+_REMOTE = re.compile(r"\b(SERVICE|LOAD|FROM)\b", re.IGNORECASE)
+
+
+def _refuse_remote_queries(shapes: Graph, path: Path) -> None:
+    """Refuse a shapes file whose SPARQL names SERVICE, LOAD or FROM, before any validator runs it.
+
+    Raises:
+        UnsupportedShape: naming the file and the word.
+    """
+    for predicate in _QUERY_TEXTS:
+        for text in sorted(str(o) for o in shapes.objects(None, predicate)):
+            found = _REMOTE.search(text)
+            if found:
+                raise UnsupportedShape(
+                    f"shapes file {path.name} has a SPARQL query using {found.group(1).upper()}; "
+                    "kg's shapes never reach outside the graph they check",
+                    str(path),
+                    f"remove {found.group(1).upper()} from the query",
+                )

@@ -327,3 +327,32 @@ def test_shapes_catch(case: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         validate_dataset(result.dataset, result.ontology)
     assert words in caught.value.report
+
+
+@pytest.mark.parametrize("validator", ["native", "pyshacl"])
+@pytest.mark.parametrize("shapes_file", ["shapes.ttl", "evidence-shapes.ttl"])
+def test_shapes_with_service_are_refused_before_any_validator_runs(
+    validator: str, shapes_file: str, data_copy: Path, ontology_copy: Path, tmp_path: Path
+) -> None:
+    """A SHACL-SPARQL constraint naming SERVICE is refused at load time; nothing connects to it."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(5)
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        with (ontology_copy / shapes_file).open("a", encoding="utf-8") as handle:
+            handle.write(
+                "\n<https://w3id.org/migration-kg/shapes#RemoteShape> a sh:NodeShape ;\n"
+                "    sh:targetClass kg:Meeting ;\n"
+                '    sh:sparql [ sh:message "remote" ; sh:select """\n'
+                f"        SELECT $this WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ $this ?p ?o }} }}\n"
+                '    """ ] .\n'
+            )
+        result = build(data_copy, tmp_path / "out", "--ontology", str(ontology_copy), "--validator", validator)
+        first = one_line_error(result, 3, f"shapes file {shapes_file}", "SERVICE")
+        assert "never reach outside" in first
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # no connection was made
+    assert not (tmp_path / "out").exists()
