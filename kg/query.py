@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import resources
-from kg.errors import MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery, UpdateRefused
+from kg.errors import KgError, MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery, UpdateRefused
 from kg.namespaces import GRAPH, ID, PREFIXES
 
 if TYPE_CHECKING:
@@ -376,25 +376,39 @@ def execute(store: ox.Store, text: str) -> tuple[str, Any, Any]:
     return "graph", turtle.decode("utf-8"), None
 
 
-def _worker(source: str, text: str, conn: Any) -> None:
+def open_source(source: Path) -> ox.Store:
+    """What queries run on: a built store opened read-only in place, or a graph file loaded into memory.
+
+    A file is read strictly, in the syntax its extension names (:mod:`kg.rdffile`).
+
+    Raises:
+        FileFormatError: the file is not valid in its syntax, or is RDF/XML or JSON-LD.
+    """
     import pyoxigraph as ox
 
+    if source.is_dir():
+        from kg.store import open_read_only
+
+        return open_read_only(source)
+    from kg.rdffile import format_of, syntax_error
+
+    fmt = format_of(source)
+    store = ox.Store()
     try:
-        if Path(source).is_dir():  # a built store: opened as it is, nothing loaded
-            from kg.store import open_read_only
+        store.load(path=str(source), format=fmt)
+    except SyntaxError as exc:
+        raise syntax_error(exc, source, "the graph file", fmt, "rebuild it with `kg build`, or fix the file") from None
+    return store
 
-            store = open_read_only(Path(source))
-        else:
-            from kg.rdffile import format_of, syntax_error
 
-            store = ox.Store()
-            fmt = format_of(Path(source))
-            try:
-                store.load(path=source, format=fmt)
-            except SyntaxError as exc:  # the file's fault, not the query's: FileFormatError in the parent
-                remedy = "rebuild it with `kg build`, or fix the file"
-                conn.send(("kgerror", syntax_error(exc, Path(source), "the graph file", fmt, remedy), None))
-                return
+def _worker(source: str, text: str, conn: Any) -> None:
+
+    try:
+        try:
+            store = open_source(Path(source))
+        except KgError as exc:  # the file's fault, not the query's: raised as it is in the parent
+            conn.send(("kgerror", exc, None))
+            return
         conn.send(execute(store, text))
     except Exception as exc:  # reported to the parent, which raises a KgError
         conn.send(("error", str(exc), None))

@@ -290,19 +290,6 @@ def _checked(text: str) -> tuple[str, KgError | None]:
         return "", exc
 
 
-def open_source(source: Path) -> Any:
-    """A pyoxigraph store of the source: a built store opened read-only, or a TriG file loaded."""
-    import pyoxigraph as ox
-
-    if source.is_dir():
-        from kg.store import open_read_only
-
-        return open_read_only(source)
-    store = ox.Store()
-    store.load(path=str(source), format=ox.RdfFormat.TRIG)
-    return store
-
-
 def answer(store: Any, job: QueryJob, max_rows: int) -> Reply:
     """Check, run and serialise one query on an open store, in the format the job accepts."""
     import pyoxigraph as ox
@@ -358,8 +345,14 @@ def answer(store: Any, job: QueryJob, max_rows: int) -> Reply:
 
 def _query_worker(source: str, max_rows: int, conn: Any) -> None:
     """A worker's life: open the source, say so, then answer jobs until the pipe closes."""
+    from kg.query import open_source
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops workers
-    store = open_source(Path(source))
+    try:
+        store = open_source(Path(source))
+    except KgError as exc:  # a bad graph file: the parent raises it
+        conn.send(exc)
+        return
     conn.send("ready")
     while True:
         try:
@@ -446,12 +439,15 @@ class _Worker:
             self.kill()
             raise KgError(f"a worker did not start within {limit:g} s", "kg serve", "check the store")
         try:
-            self.conn.recv()
+            said = self.conn.recv()
         except (EOFError, OSError):
             self.kill()
             raise KgError(
                 "a worker stopped while opening the graph", "kg serve", "check the store with `kg query`"
             ) from None
+        if isinstance(said, KgError):
+            self.kill()
+            raise said
 
     def call(self, job: Any, timeout: float, prepare: float | None = None) -> Reply | None:
         """Send a job and wait for the reply; None when it took longer than ``timeout``.

@@ -662,3 +662,20 @@ def test_serve_nothing_built_is_exit_3(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--graph", str(tmp_path / "kg.trig"), "--port", "0"])
     assert result.exit_code == 3
     assert "no built graph" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("bad.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b "x"@1bad .\n', "not valid Turtle"),
+        ("graph.jsonld", '{"@context": "http://127.0.0.1:9/c.jsonld"}\n', "kg does not read JSON-LD"),
+    ],
+)
+def test_serve_a_bad_graph_file_is_exit_3_with_its_place(tmp_path: Path, name: str, content: str, words: str) -> None:
+    """The workers read a graph file as `kg query` does: strictly, one line naming the file."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", "--graph", str(path), "--port", "0"])
+    assert result.exit_code == 3, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("Error: ") and words in line and str(path) in line
