@@ -132,22 +132,22 @@ class _ConnectTimeout(OSError):
 def _connection_classes(read_timeout: float) -> tuple[type[Any], type[Any]]:
     import http.client
 
-    class Connection(http.client.HTTPConnection):
+    class ReadTimeout:
         # urllib passes one timeout; it bounds connecting, then reads get their own
+        sock: Any
+
         def connect(self) -> None:
             try:
-                super().connect()
+                super().connect()  # type: ignore[misc]
             except TimeoutError as exc:
                 raise _ConnectTimeout(str(exc)) from None
             self.sock.settimeout(read_timeout)
 
-    class SecureConnection(http.client.HTTPSConnection):
-        def connect(self) -> None:
-            try:
-                super().connect()
-            except TimeoutError as exc:
-                raise _ConnectTimeout(str(exc)) from None
-            self.sock.settimeout(read_timeout)
+    class Connection(ReadTimeout, http.client.HTTPConnection):
+        pass
+
+    class SecureConnection(ReadTimeout, http.client.HTTPSConnection):
+        pass
 
     return Connection, SecureConnection
 
