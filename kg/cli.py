@@ -174,7 +174,7 @@ query_graph_option = click.option(
     "graph_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Query this built dataset (TriG) instead of the store.",
+    help="Query this graph file instead of the store: TriG, or Turtle (.ttl), N-Triples (.nt), N-Quads (.nq).",
 )
 store_option = click.option(
     "--store",
@@ -295,11 +295,12 @@ def query(
 ) -> None:
     """Run a named query, a .rq file, or SPARQL from standard input (-) on the built graph.
 
-    Queries run on the store `kg build` wrote (out/store), in place, or on a TriG file given with
-    --graph, or on a SPARQL server given with --endpoint (one `kg push` filled). The default graph
-    is the union of all graphs. UPDATE, LOAD, SERVICE and FROM with an outside IRI are refused
-    before anything runs, remote queries included; a query past --timeout is stopped (remotely:
-    kg stops waiting). A partial answer from a server is an error, never a result.
+    Queries run on the store `kg build` wrote (out/store), in place, or on a graph file (TriG,
+    Turtle, N-Triples, N-Quads) given with --graph, or on a SPARQL server given with --endpoint
+    (one `kg push` filled). The default graph is the union of all graphs. UPDATE, LOAD, SERVICE
+    and FROM with an outside IRI are refused before anything runs, remote queries included; a
+    query past --timeout is stopped (remotely: kg stops waiting). A partial answer from a server
+    is an error, never a result.
 
     \b
     Examples:
@@ -446,7 +447,8 @@ def _check_classes(_ctx: click.Context, _param: click.Parameter, value: tuple[st
     "graph_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The built dataset (TriG) to read  [default: out/kg.trig, or out/store when there is no kg.trig]",
+    help="The graph file to read: TriG, or Turtle (.ttl), N-Triples (.nt), N-Quads (.nq)  "
+    "[default: out/kg.trig, or out/store when there is no kg.trig]",
 )
 @click.option(
     "--store",
@@ -612,7 +614,8 @@ def serve(
     "graph_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The built dataset (TriG) to read  [default: out/kg.trig, or out/store when there is no kg.trig]",
+    help="The graph file to read: TriG, or Turtle (.ttl), N-Triples (.nt), N-Quads (.nq)  "
+    "[default: out/kg.trig, or out/store when there is no kg.trig]",
 )
 @click.option(
     "--store",
