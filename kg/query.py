@@ -358,22 +358,7 @@ def execute(store: ox.Store, text: str) -> tuple[str, Any, Any]:
         return ("select", *_solution_rows(store, text, result, keys))
     if isinstance(result, ox.QueryBoolean):
         return "ask", ["ask"], [[str(bool(result)).lower()]]
-    # the triples sorted by their N-Triples lines, which pyoxigraph writes without building Python
-    # objects: the order of (subject, predicate, object), as a term that is the start of another
-    # (`"a"`, `"a"@en`) goes on in it with a character above the space that ends it on its line.
-    # Then Turtle, with prefixes only for the namespaces of the triples' IRIs whose names have no
-    # "/" (Turtle would escape it as "\\/").
-    lines = sorted((result.serialize(format=ox.RdfFormat.N_TRIPLES) or b"").splitlines())
-    terms: set[bytes] = set()
-    for line in lines:
-        subject, predicate, rest = line.split(b" ", 2)  # only the object (a literal) may hold spaces
-        terms.update((subject, predicate, rest[:-2]))
-    iris = b" ".join(term for term in terms if term.startswith(b"<"))
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "topic", "graph") and b"<" + v.encode() in iris}
-    ntriples = b"\n".join(lines)
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    return "graph", turtle.decode("utf-8"), None
+    return "graph", turtle_of_ntriples(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""), None
 
 
 def open_source(source: Path) -> ox.Store:
@@ -416,20 +401,34 @@ def _worker(source: str, text: str, conn: Any) -> None:
         conn.close()
 
 
-def graph_turtle(triples: list[Any]) -> str:
-    """pyoxigraph triples as sorted Turtle with kg's prefixes: how CONSTRUCT and DESCRIBE answers are shown."""
+def turtle_of_ntriples(ntriples: bytes) -> str:
+    """N-Triples as sorted Turtle with kg's prefixes: how CONSTRUCT and DESCRIBE answers are shown.
+
+    The lines are sorted as bytes, which pyoxigraph writes without building Python objects: the
+    order of (subject, predicate, object), as a term that is the start of another (`"a"`,
+    `"a"@en`) goes on in it with a character above the space that ends it on its line. Prefixes
+    are given only for namespaces of the triples' IRIs whose names have no "/" (Turtle would
+    escape it as "\\/").
+    """
     import pyoxigraph as ox
 
-    # prefixes only for namespaces whose names have no "/" (Turtle would escape it as "\\/")
-    triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    used = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
-    prefixes = {
-        k: v
-        for k, v in PREFIXES.items()
-        if k not in ("id", "topic", "graph") and any(iri.startswith(v) for iri in used)
-    }
+    lines = sorted(ntriples.splitlines())
+    terms: set[bytes] = set()
+    for line in lines:
+        subject, predicate, rest = line.split(b" ", 2)  # only the object (a literal) may hold spaces
+        terms.update((subject, predicate, rest[:-2]))
+    iris = b" ".join(term for term in terms if term.startswith(b"<"))
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "topic", "graph") and b"<" + v.encode() in iris}
+    triples = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
     turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     return turtle.decode("utf-8")
+
+
+def graph_turtle(triples: list[Any]) -> str:
+    """pyoxigraph triples (a remote answer, parsed) as :func:`turtle_of_ntriples` shows them."""
+    import pyoxigraph as ox
+
+    return turtle_of_ntriples(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
 def require_built(graph_file: Path) -> None:
