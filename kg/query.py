@@ -56,15 +56,28 @@ def load_query(ref: str, stdin_text: str | None = None) -> tuple[str, str]:
     Returns (text, where) — where names the source for error messages.
     """
     if ref == "-":
-        return stdin_text or sys.stdin.read(), "<stdin>"
+        if stdin_text is not None:
+            return stdin_text, "<stdin>"
+        if hasattr(sys.stdin, "buffer"):
+            return _decoded(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+        return sys.stdin.read(), "<stdin>"
     for named in list_queries():
         if named.name == ref:
-            return named.path.read_text(encoding="utf-8"), str(named.path)
+            return _decoded(named.path.read_bytes(), str(named.path)), str(named.path)
     path = Path(ref)
     if path.is_file():
-        return path.read_text(encoding="utf-8"), str(path)
+        return _decoded(path.read_bytes(), str(path)), str(path)
     names = ", ".join(q.name for q in list_queries())
     raise UnknownQuery(f"no named query or file `{ref}`", ref, f"use one of: {names}; or a path to a .rq file")
+
+
+def _decoded(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuerySyntaxError(
+            "the query is not valid UTF-8", f"{where}, byte {exc.start}", "save the query as UTF-8"
+        ) from None
 
 
 def bind_params(text: str, params: dict[str, str], where: str = "query") -> str:
@@ -163,6 +176,10 @@ def _parse(text: str, where: str) -> Any:
         except ParseException:
             raise QuerySyntaxError(
                 f"the query is not valid SPARQL: {exc.msg}", f"{where}:{exc.lineno}:{exc.col}", "fix the syntax"
+            ) from None
+        if not request:  # nothing but white space, comments and prologue
+            raise QuerySyntaxError(
+                "the query is empty", where, "write a SELECT, ASK, CONSTRUCT or DESCRIBE query"
             ) from None
         if any(operation.name == "Load" for operation in request):
             raise QueryRejected(
@@ -387,7 +404,9 @@ def open_source(source: Path) -> ox.Store:
 
 
 def _worker(source: str, text: str, conn: Any) -> None:
+    import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops this worker
     try:
         try:
             store = open_source(Path(source))
@@ -396,7 +415,10 @@ def _worker(source: str, text: str, conn: Any) -> None:
             return
         conn.send(execute(store, text))
     except Exception as exc:  # reported to the parent, which raises a KgError
-        conn.send(("error", str(exc), None))
+        from kg.store import store_failure
+
+        failure = store_failure(exc, Path(source)) if Path(source).is_dir() else None
+        conn.send(("kgerror", failure, None) if failure is not None else ("error", str(exc), None))
     finally:
         conn.close()
 
