@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 DEFAULT_TIMEOUT = 30.0
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
 @dataclass(frozen=True)
@@ -121,42 +120,6 @@ _RECURSION_LIMIT = 20_000  # enough for rdflib to parse MAX_NESTING levels of an
 _parse_lock = threading.Lock()
 
 
-def nesting(text: str) -> tuple[int, int]:
-    """The deepest bracket nesting of a query, and the offset where it is first reached.
-
-    Brackets inside strings, IRIs and comments do not count. The scan is lexical, as a guard: an
-    IRI is taken to be ``<`` up to the next ``>`` with none of the characters IRIs may not hold.
-    """
-    deepest = depth = 0
-    where = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif c in "'\"":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-            continue
-        elif c == "<":
-            match = _IRI.match(text, i)
-            if match:
-                i = match.end()
-                continue
-        elif c in "({[":
-            depth += 1
-            if depth > deepest:
-                deepest, where = depth, i
-        elif c in ")}]":
-            depth -= 1
-        i += 1
-    return deepest, where
-
-
 def _position(text: str, offset: int) -> str:
     line = text.count("\n", 0, offset) + 1
     return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
@@ -224,6 +187,8 @@ def check_query(text: str, where: str = "query", base_iri: str | None = None) ->
     """
     import pyoxigraph as ox
     from rdflib.plugins.sparql.parserutils import CompValue
+
+    from kg.rdffile import nesting
 
     deepest, offset = nesting(text)
     if deepest > MAX_NESTING:
