@@ -127,16 +127,22 @@ def store_failure(exc: BaseException, path: Path, writing: bool = False) -> KgEr
             str(path / DB_DIR / "LOCK"),
             "close it (a Python session, an `oxigraph serve` on it) and try again",
         )
-    if writing and not reason.startswith("Corruption:"):
+    if reason.startswith("Corruption:") or "No such file or directory" in reason:
+        return StoreDamaged(
+            f"the store {path} is damaged: {reason}",
+            str(path),
+            f"delete the folder {path} and run `kg build` again to rebuild it from the data",
+        )
+    if writing:
         return OutputError(
             f"cannot write the store {path}: {reason}",
             str(path),
             "free disk space or fix the folder's permissions, and build again (the store stays consistent)",
         )
     return StoreDamaged(
-        f"the store {path} is damaged: {reason}",
+        f"cannot read the store {path}: {reason}",
         str(path),
-        f"delete the folder {path} and run `kg build` again to rebuild it from the data",
+        f"check the folder's permissions; if it is damaged, delete {path} and run `kg build` again",
     )
 
 
@@ -213,7 +219,7 @@ class StoreWriter:
             self.opened = True
         except (OSError, RuntimeError) as exc:
             self.close()
-            failure = store_failure(exc, self.path, writing=False)
+            failure = store_failure(exc, self.path, writing=True)  # opening writes (recovery, new log)
             if failure is not None:
                 raise failure from None
             raise OutputError(
