@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from kg.errors import MissingInput, SchemaError, SpanMismatch
+from kg.errors import FileFormatError, MissingInput, SchemaError, SpanMismatch
 from kg.model import Annotation, ArticleMeta, Entity, Reference, Relation, Span
 from kg.registry import SLUG, check_date, check_slug
-from kg.yamlfile import YamlDoc, read_text
+from kg.yamlfile import MAX_ARTICLE_BYTES, YamlDoc, read_text
 
 ANNOTATION_SCHEMA = "kg-annotation/1"
 DATATYPES = ("string", "date", "integer")
@@ -53,7 +53,13 @@ def load_annotation(path: Path, data_dir: Path) -> Annotation:
             f"{doc.where(top['article'])}, looked for {text_path}",
             "add the article with `kg add` or fix `article.text`",
         )
-    text = read_text(text_path, f"article {meta.id}")
+    text = read_text(text_path, f"article {meta.id}", MAX_ARTICLE_BYTES)
+    if not text.strip():
+        raise FileFormatError(
+            f"article {meta.id} is empty" + (" (only white space)" if text else ""),
+            f"{text_path}, named at {doc.where(top['article'])}",
+            "put the article's text in the file, or remove its annotation",
+        )
     actual = sha256_text(text)
     if actual != meta.sha256:
         raise SpanMismatch(

@@ -818,11 +818,13 @@ def _compile_worker() -> None:
     It stops at its first bad file. If the parent has gone, sending fails and the worker ends.
     """
     import pickle
+    import signal
     import sys
     import traceback
     from multiprocessing.connection import Connection
 
     conn = Connection(int(sys.argv[1]), readable=False)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops the workers
     os.dup2(2, 1)  # nothing printed by accident can reach the results pipe
     try:
         data_dir, ontology_dir, files, validator, validate_chunk = pickle.load(sys.stdin.buffer)

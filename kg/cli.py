@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from kg import __version__
-from kg.errors import EXIT_CODES, KgError, ValidationFailed
+from kg.errors import EXIT_CODES, Interrupted, KgError, Terminated, ValidationFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("turtle", "ntriples", "trig", "nquads", "jsonld", "graphml", "csv")
@@ -19,20 +19,49 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_HELP = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
 
 
+class _SigTerm(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so that it unwinds as Ctrl-C does (temporary files removed)."""
+
+
+def _on_sigterm(_signum: int, _frame: Any) -> None:
+    raise _SigTerm
+
+
 def reports_errors(func: F) -> F:
-    """Turn KgError into `Error: …` on stderr and the error's exit code."""
+    """Turn KgError into `Error: …` on stderr and the error's exit code; Ctrl-C and SIGTERM too.
+
+    Ctrl-C (KeyboardInterrupt) and SIGTERM unwind the command like an error: every ``finally``
+    runs, so temporary files are removed, worker processes stopped and the store closed; then
+    one line and exit code 130 or 143 (128 + the signal, as shells report it).
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import signal
+        import threading
+
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
         try:
             return func(*args, **kwargs)
         except KgError as exc:
-            click.echo(f"Error: {exc.line()}", err=True)
-            if isinstance(exc, ValidationFailed) and exc.report:
-                click.echo(exc.report, err=True)
-            sys.exit(exc.exit_code)
+            _fail(exc)
+        except KeyboardInterrupt as exc:
+            stopped = Terminated if isinstance(exc, _SigTerm) else Interrupted
+            how = "SIGTERM" if isinstance(exc, _SigTerm) else "Ctrl-C (SIGINT)"
+            _fail(stopped(f"stopped by {how}", "", "earlier outputs are as they were; run the command again"))
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(exc: KgError) -> None:
+    click.echo(f"Error: {exc.line()}", err=True)
+    if isinstance(exc, ValidationFailed) and exc.report:
+        click.echo(exc.report, err=True)
+    sys.exit(exc.exit_code)
 
 
 data_option = click.option(

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 
 from kg.errors import FileFormatError
 from kg.model import Annotation, Entity, Registry, Span
+from kg.yamlfile import MAX_ARTICLE_BYTES, read_text
 
 if TYPE_CHECKING:
     from kg.evaluate import Score
     from kg.extract import Extractor
-
-MAX_ARTICLE_BYTES = 2 * 10**6  # a long news article is ~50 kB; anything past 2 MB is not one article
 
 
 def extractor_for(registry_path: Path | str, ontology_dir: Path | str | None = None) -> Extractor:
@@ -39,6 +38,23 @@ def _cached_extractor(registry_path: str, ontology_dir: str | None) -> Extractor
     return Extractor(registry, topic_lexicon(ontology.graph))
 
 
+def check_article_id(article_id: str, path: Path) -> None:
+    """Refuse an id that would not make a plain IRI (spaces, ``<>"{}|^``, capitals): ids are slugs.
+
+    Raises:
+        SchemaError: naming the article file and the remedy.
+    """
+    from kg.errors import SchemaError
+    from kg.registry import SLUG
+
+    if not SLUG.match(article_id):
+        raise SchemaError(
+            f"`{article_id}` is not a valid article id",
+            str(path),
+            "use --id with lower-case letters, digits and hyphens",
+        )
+
+
 def read_article(path: Path) -> str:
     """An article's text: UTF-8, not empty, not binary.
 
@@ -46,18 +62,10 @@ def read_article(path: Path) -> str:
         MissingInput, FileFormatError: with the file and the remedy.
     """
     from kg.errors import MissingInput
-    from kg.yamlfile import read_text
 
     if not path.is_file():
         raise MissingInput(f"no article file {path}", str(path), "give the path of a UTF-8 text file")
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise FileFormatError(
-            f"the article is {size / 1e6:.1f} MB; kg handles news articles up to {MAX_ARTICLE_BYTES // 10**6} MB",
-            str(path),
-            "split it into articles",
-        )
-    text = read_text(path, "article")
+    text = read_text(path, "the article", MAX_ARTICLE_BYTES)
     if "\x00" in text:
         raise FileFormatError("the article contains NUL bytes (binary data?)", str(path), "give a plain-text article")
     return text
@@ -67,7 +75,13 @@ def extract_file(
     path: Path, registry_path: Path, published: str | None = None, article_id: str | None = None,
     ontology_dir: Path | None = None,
 ) -> tuple[Annotation, list[str]]:  # fmt: skip
-    """The draft annotation of an article file, and warnings for the reviewer."""
+    """The draft annotation of an article file, and warnings for the reviewer.
+
+    Raises:
+        SchemaError: the article id (``article_id``, else the file name) cannot be an IRI's last part.
+        MissingInput, FileFormatError: as read_article.
+    """
+    check_article_id(article_id or path.stem, path)
     text = read_article(path)
     warnings = []
     if not text.strip():
@@ -200,15 +214,11 @@ def add_article(
     Raises:
         DuplicateId: an article with that id is already there (nothing is replaced).
     """
-    from kg.errors import DuplicateId, SchemaError
+    from kg.errors import DuplicateId
     from kg.output import prepare_dir, write_all_atomic
-    from kg.registry import SLUG
 
     aid = article_id or article.stem
-    if not SLUG.match(aid):
-        raise SchemaError(
-            f"`{aid}` is not a valid article id", str(article), "use --id with lower-case letters, digits and hyphens"
-        )
+    check_article_id(aid, article)
     text = read_article(article)
     target = data_dir / "articles" / f"{aid}.txt"
     draft_path = data_dir / "drafts" / f"{aid}.yaml"

@@ -12,6 +12,7 @@ one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's `
     │   ├── UnknownEntity                 an annotation names an id that is not defined
     │   ├── SpanMismatch                  offsets out of range, reversed, or not matching the text
     │   ├── MissingInput                  a folder or file kg needs is absent
+    │   ├── StoreDamaged                  the store's database is corrupt or unreadable (rebuild it)
     │   └── UnsupportedShape              a SHACL feature kg's native validator does not implement
     ├── ValidationFailed         exit 4   the built graph violates the SHACL shapes
     ├── OutputError              exit 5   an output could not be written (earlier outputs kept)
@@ -32,7 +33,9 @@ one line, ``Error: <what> (<where>) — <remedy>``, and exits with the class's `
     │   ├── RemoteRefused                 any other HTTP error, or an answer that is not SPARQL results
     │   ├── RemotePartial                 HTTP 206, a truncated answer, or a graph stored incompletely
     │   └── RemoteNoData                  no kg graph there, or a default graph that is not the union
-    └── AddressInUse             exit 2   kg serve cannot listen on the --host and --port given
+    ├── AddressInUse             exit 2   kg serve cannot listen on the --host and --port given
+    └── Interrupted              exit 130 stopped by Ctrl-C (SIGINT); nothing half-written is left
+        └── Terminated           exit 143 stopped by SIGTERM (kill PID)
 
 Exit code 2 is otherwise click's, for a wrong command line.
 """
@@ -93,6 +96,10 @@ class SpanMismatch(InputError):
 
 class MissingInput(InputError):
     """A folder or file kg needs does not exist."""
+
+
+class StoreDamaged(InputError):
+    """The store's database cannot be read: files corrupt, truncated or missing (it can be rebuilt)."""
 
 
 class UnsupportedShape(InputError):
@@ -197,13 +204,27 @@ class AddressInUse(KgError):
     exit_code = 2
 
 
+class Interrupted(KgError):
+    """The command was stopped by Ctrl-C (SIGINT); temporary files were removed, outputs kept."""
+
+    exit_code = 130  # 128 + SIGINT, as shells report it
+
+
+class Terminated(Interrupted):
+    """The command was stopped by SIGTERM."""
+
+    exit_code = 143  # 128 + SIGTERM
+
+
 EXIT_CODES = {
     0: "success",
     1: "unexpected error inside kg (please report it)",
     2: "wrong command line (unknown option, missing argument, an address kg serve cannot listen on)",
-    InputError.exit_code: "bad input: a data, annotation, registry or ontology file is wrong",
+    InputError.exit_code: "bad input: a data, annotation, registry or ontology file is wrong, or the store is damaged",
     ValidationFailed.exit_code: "the built graph violates the SHACL shapes",
     OutputError.exit_code: "an output could not be written, or another build is writing the same store",
     QueryError.exit_code: "a SPARQL query is not valid, was refused, or ran past its time limit",
     RemoteError.exit_code: "a remote SPARQL server is unreachable, refused, timed out or answered in part",
+    Interrupted.exit_code: "stopped by Ctrl-C (SIGINT); earlier outputs kept, no temporary files left",
+    Terminated.exit_code: "stopped by SIGTERM; earlier outputs kept, no temporary files left",
 }

@@ -185,12 +185,28 @@ _QUERY_TEXTS = tuple(URIRef(_SH + name) for name in ("select", "ask", "construct
 _REMOTE = re.compile(r"\b(SERVICE|LOAD|FROM)\b", re.IGNORECASE)
 
 
+# links to other graphs that a reader could follow: kg reads none of them, so a file naming one
+# would be checked against less than its author meant; it is refused rather than silently cut
+_LINKS_OUT = (OWL.imports, URIRef(_SH + "shapesGraph"))
+
+
 def _refuse_remote_queries(shapes: Graph, path: Path) -> None:
-    """Refuse a shapes file whose SPARQL names SERVICE, LOAD or FROM, before any validator runs it.
+    """Refuse a shapes file that points outside itself, before any validator sees it.
+
+    That is SPARQL naming SERVICE, LOAD or FROM (pyshacl would run it on rdflib, which fetches),
+    and owl:imports or sh:shapesGraph naming another graph (neither validator follows them).
 
     Raises:
-        UnsupportedShape: naming the file and the word.
+        UnsupportedShape: naming the file and the word or the IRI.
     """
+    for link in _LINKS_OUT:
+        for target in sorted(str(o) for o in shapes.objects(None, link)):
+            name = shapes.namespace_manager.normalizeUri(link)
+            raise UnsupportedShape(
+                f"shapes file {path.name} names <{target}> with {name}; kg never fetches shapes from elsewhere",
+                str(path),
+                "copy the shapes you need into the file and remove the link",
+            )
     for predicate in _QUERY_TEXTS:
         for text in sorted(str(o) for o in shapes.objects(None, predicate)):
             found = _REMOTE.search(text)

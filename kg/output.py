@@ -99,7 +99,7 @@ def _stage(path: Path, data: bytes) -> str:
         os.umask(umask)
         # mkstemp creates 0600 files; outputs are ordinary files, readable like any other
         os.chmod(tmp_name, 0o666 & ~umask)
-    except OSError:
+    except BaseException:  # a write error, or Ctrl-C / SIGTERM (raised as exceptions by the CLI)
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise

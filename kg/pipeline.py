@@ -36,7 +36,16 @@ from kg.namespaces import ARTICLE_GRAPH_PREFIX, BASE, LINKS_GRAPH
 from kg.ontology import Ontology
 from kg.output import prepare_dir, write_all_atomic
 from kg.shacl import validate_store_natively
-from kg.store import StoreState, StoreWriter, commit, dataset_from_store, graph_sizes, read_state, store_dir
+from kg.store import (
+    StoreState,
+    StoreWriter,
+    commit,
+    dataset_from_store,
+    graph_sizes,
+    read_state,
+    store_dir,
+    store_failure,
+)
 from kg.view import render_view, whole_view
 
 OUTPUTS = {"kg.trig": "trig", "kg.ttl": "turtle"}
@@ -239,14 +248,18 @@ def run_build(
         _write_files(writer.store, out, ontology, write_files, report)
         clock.lap("files")
         report.seconds = clock.laps
-        return report
     except BaseException as exc:
         # pyoxigraph closes a database only when the last reference goes, and the frames of a
         # traceback keep their arguments alive: clear them, so that close() below really closes
         traceback.clear_frames(exc.__traceback__)
+        with contextlib.suppress(OutputError):  # the first failure is the one to report
+            writer.close()
+        failure = store_failure(exc, path, writing=writer.opened)
+        if failure is not None:
+            raise failure from None
         raise
-    finally:
-        writer.close()
+    writer.close()
+    return report
 
 
 def _unchanged(annotation: Path, text: Path, annotation_sha256: str, text_sha256: str) -> bool:

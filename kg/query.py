@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 DEFAULT_TIMEOUT = 30.0
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
 @dataclass(frozen=True)
@@ -56,15 +55,28 @@ def load_query(ref: str, stdin_text: str | None = None) -> tuple[str, str]:
     Returns (text, where) — where names the source for error messages.
     """
     if ref == "-":
-        return stdin_text or sys.stdin.read(), "<stdin>"
+        if stdin_text is not None:
+            return stdin_text, "<stdin>"
+        if hasattr(sys.stdin, "buffer"):
+            return _decoded(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+        return sys.stdin.read(), "<stdin>"
     for named in list_queries():
         if named.name == ref:
-            return named.path.read_text(encoding="utf-8"), str(named.path)
+            return _decoded(named.path.read_bytes(), str(named.path)), str(named.path)
     path = Path(ref)
     if path.is_file():
-        return path.read_text(encoding="utf-8"), str(path)
+        return _decoded(path.read_bytes(), str(path)), str(path)
     names = ", ".join(q.name for q in list_queries())
     raise UnknownQuery(f"no named query or file `{ref}`", ref, f"use one of: {names}; or a path to a .rq file")
+
+
+def _decoded(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuerySyntaxError(
+            "the query is not valid UTF-8", f"{where}, byte {exc.start}", "save the query as UTF-8"
+        ) from None
 
 
 def bind_params(text: str, params: dict[str, str], where: str = "query") -> str:
@@ -108,42 +120,6 @@ _RECURSION_LIMIT = 20_000  # enough for rdflib to parse MAX_NESTING levels of an
 _parse_lock = threading.Lock()
 
 
-def nesting(text: str) -> tuple[int, int]:
-    """The deepest bracket nesting of a query, and the offset where it is first reached.
-
-    Brackets inside strings, IRIs and comments do not count. The scan is lexical, as a guard: an
-    IRI is taken to be ``<`` up to the next ``>`` with none of the characters IRIs may not hold.
-    """
-    deepest = depth = 0
-    where = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif c in "'\"":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-            continue
-        elif c == "<":
-            match = _IRI.match(text, i)
-            if match:
-                i = match.end()
-                continue
-        elif c in "({[":
-            depth += 1
-            if depth > deepest:
-                deepest, where = depth, i
-        elif c in ")}]":
-            depth -= 1
-        i += 1
-    return deepest, where
-
-
 def _position(text: str, offset: int) -> str:
     line = text.count("\n", 0, offset) + 1
     return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
@@ -163,6 +139,10 @@ def _parse(text: str, where: str) -> Any:
         except ParseException:
             raise QuerySyntaxError(
                 f"the query is not valid SPARQL: {exc.msg}", f"{where}:{exc.lineno}:{exc.col}", "fix the syntax"
+            ) from None
+        if not request:  # nothing but white space, comments and prologue
+            raise QuerySyntaxError(
+                "the query is empty", where, "write a SELECT, ASK, CONSTRUCT or DESCRIBE query"
             ) from None
         if any(operation.name == "Load" for operation in request):
             raise QueryRejected(
@@ -207,6 +187,8 @@ def check_query(text: str, where: str = "query", base_iri: str | None = None) ->
     """
     import pyoxigraph as ox
     from rdflib.plugins.sparql.parserutils import CompValue
+
+    from kg.rdffile import nesting
 
     deepest, offset = nesting(text)
     if deepest > MAX_NESTING:
@@ -387,7 +369,9 @@ def open_source(source: Path) -> ox.Store:
 
 
 def _worker(source: str, text: str, conn: Any) -> None:
+    import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops this worker
     try:
         try:
             store = open_source(Path(source))
@@ -396,7 +380,10 @@ def _worker(source: str, text: str, conn: Any) -> None:
             return
         conn.send(execute(store, text))
     except Exception as exc:  # reported to the parent, which raises a KgError
-        conn.send(("error", str(exc), None))
+        from kg.store import store_failure
+
+        failure = store_failure(exc, Path(source)) if Path(source).is_dir() else None
+        conn.send(("kgerror", failure, None) if failure is not None else ("error", str(exc), None))
     finally:
         conn.close()
 

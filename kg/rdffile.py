@@ -12,6 +12,7 @@ than something resolved against wherever the file happens to be.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,6 +31,48 @@ FORMATS = {
 # syntaxes kg refuses to read: RDF/XML may declare a DOCTYPE with entities (which can expand without
 # bound or name outside files) and JSON-LD may name a remote @context, which a reader would fetch
 REFUSED = {".rdf": "RDF/XML", ".owl": "RDF/XML", ".xml": "RDF/XML", ".jsonld": "JSON-LD", ".json": "JSON-LD"}
+
+
+# deeper bracket nesting than this is refused in RDF files as in queries: pyoxigraph parses it, but
+# rdflib, which kg uses to write Turtle, recurses once per level and overflows past a few hundred
+MAX_NESTING = 100
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+
+def nesting(text: str) -> tuple[int, int]:
+    """The deepest bracket nesting of a query or an RDF file (Turtle, TriG), and the offset where it is first reached.
+
+    Brackets inside strings, IRIs and comments do not count. The scan is lexical, as a guard: an
+    IRI is taken to be ``<`` up to the next ``>`` with none of the characters IRIs may not hold.
+    """
+    deepest = depth = 0
+    where = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "'\"":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(quote)
+            continue
+        elif c == "<":
+            match = _IRI.match(text, i)
+            if match:
+                i = match.end()
+                continue
+        elif c in "({[":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, i
+        elif c in ")}]":
+            depth -= 1
+        i += 1
+    return deepest, where
 
 
 def format_of(path: Path) -> ox.RdfFormat:
@@ -85,6 +128,15 @@ def read_quads(
     if not path.is_file():
         raise MissingInput(f"{what} does not exist", str(path), "check the path")
     text = read_text(path, what)  # UTF-8 without a byte-order mark, or a FileFormatError
+    deepest, offset = nesting(text)
+    if deepest > MAX_NESTING:
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise FileFormatError(
+            f"{what} nests brackets {deepest} deep; kg accepts at most {MAX_NESTING}",
+            f"{path}:{line}:{column}",
+            "flatten it: give the nested blank nodes names",
+        )
     try:
         return list(ox.parse(text.encode("utf-8"), format=fmt, base_iri=base_iri))
     except SyntaxError as exc:

@@ -43,7 +43,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from kg.build import CompiledArticle, new_dataset
-from kg.errors import BuildLocked, OutputError, StoreBusy
+from kg.errors import BuildLocked, KgError, OutputError, StoreBusy, StoreDamaged
 from kg.namespaces import (
     ARTICLE_GRAPH_PREFIX,
     BACKGROUND_GRAPH,
@@ -104,6 +104,60 @@ class StoreState:
     article_graphs: set[str] = field(default_factory=set)
 
 
+# how RocksDB (through pyoxigraph, as OSError or RuntimeError) begins the message of a failure of
+# the database itself, as opposed to Python's own "[Errno N] ..." errors
+_ROCKSDB_STATUS = ("Corruption:", "IO error:", "Invalid argument:", "Not implemented:", "Result incomplete:")
+
+
+def store_failure(exc: BaseException, path: Path, writing: bool = False) -> KgError | None:
+    """The KgError a pyoxigraph failure on the store at ``path`` stands for, or None if it is none.
+
+    A corrupt, truncated or missing database file is StoreDamaged, with the way back: the store
+    holds nothing that data/ does not, so deleting it and building again restores it. A database
+    another process has open for writing is BuildLocked. While writing, any other I/O failure
+    (disk full, file too large) is an OutputError: the store stays consistent (its writes are
+    atomic) and the next build finishes the job.
+    """
+    if not isinstance(exc, (OSError, RuntimeError)) or not str(exc).startswith(_ROCKSDB_STATUS):
+        return None
+    reason = " ".join(str(exc).split())
+    if f"{DB_DIR}/LOCK:" in reason:  # RocksDB's own lock, taken by any process opening it for writing
+        return BuildLocked(
+            f"another process has the database of the store {path} open for writing",
+            str(path / DB_DIR / "LOCK"),
+            "close it (a Python session, an `oxigraph serve` on it) and try again",
+        )
+    if reason.startswith("Corruption:") or "No such file or directory" in reason:
+        return StoreDamaged(
+            f"the store {path} is damaged: {reason}",
+            str(path),
+            f"delete the folder {path} and run `kg build` again to rebuild it from the data",
+        )
+    if writing:
+        return OutputError(
+            f"cannot write the store {path}: {reason}",
+            str(path),
+            "free disk space or fix the folder's permissions, and build again (the store stays consistent)",
+        )
+    return StoreDamaged(
+        f"cannot read the store {path}: {reason}",
+        str(path),
+        f"check the folder's permissions; if it is damaged, delete {path} and run `kg build` again",
+    )
+
+
+@contextlib.contextmanager
+def guarded(path: Path, writing: bool = False) -> Iterator[None]:
+    """Turn pyoxigraph failures of the store at ``path`` inside the block into KgErrors (store_failure)."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        failure = store_failure(exc, path, writing)
+        if failure is None:
+            raise
+        raise failure from None
+
+
 def _lock(path: Path, mode: int, wait: float) -> IO[bytes] | None:
     """Take a flock on ``path`` (created if missing), retrying for ``wait`` seconds; None if it stays taken."""
     handle = path.open("a+b")
@@ -126,6 +180,7 @@ class StoreWriter:
         self.path = path
         self._locks: list[IO[bytes]] = []
         self.store: ox.Store | None = None
+        self.opened = False  # the database was opened: failures from then on are failures to write it
 
     def open(self) -> ox.Store:
         """Lock the store (creating its folder if needed) and open it.
@@ -161,22 +216,34 @@ class StoreWriter:
             if not database.is_dir():
                 _create(database)
             self.store = ox.Store(str(database))
-        except OSError as exc:
+            self.opened = True
+        except (OSError, RuntimeError) as exc:
             self.close()
+            failure = store_failure(exc, self.path, writing=True)  # opening writes (recovery, new log)
+            if failure is not None:
+                raise failure from None
             raise OutputError(
                 f"cannot open the store {self.path}: {exc}", str(self.path), "remove the folder to rebuild from scratch"
             ) from None
         return self.store
 
     def close(self) -> None:
-        """Flush and close the store, then release the locks."""
-        if self.store is not None:
-            self.store.flush()
-            # pyoxigraph closes the database when the last reference goes
-            self.store = None
-        for handle in reversed(self._locks):
-            handle.close()
-        self._locks = []
+        """Flush and close the store, then release the locks.
+
+        Raises:
+            OutputError: the flush failed (disk full); the locks are released all the same.
+        """
+        try:
+            if self.store is not None:
+                store, self.store = self.store, None
+                with guarded(self.path, writing=True):
+                    store.flush()
+                # pyoxigraph closes the database when the last reference goes
+                del store
+        finally:
+            for handle in reversed(self._locks):
+                handle.close()
+            self._locks = []
 
 
 def _create(database: Path) -> None:
@@ -202,8 +269,13 @@ def is_built(path: Path) -> bool:
 
 
 def open_read_only(path: Path) -> ox.Store:
-    """Open the database of a built store for reading (hold ``reading(path)`` meanwhile)."""
-    return ox.Store.read_only(str(path / DB_DIR))
+    """Open the database of a built store for reading (hold ``reading(path)`` meanwhile).
+
+    Raises:
+        StoreDamaged: the database is corrupt or a file of it is missing.
+    """
+    with guarded(path):
+        return ox.Store.read_only(str(path / DB_DIR))
 
 
 @contextlib.contextmanager
@@ -211,7 +283,8 @@ def reading(path: Path, wait: float) -> Iterator[None]:
     """Hold the store's read lock (shared with other readers) while the block runs.
 
     Raises:
-        StoreBusy: a build kept the store locked for ``wait`` seconds.
+        StoreBusy: a build kept the store locked for ``wait`` seconds. StoreDamaged: reading the
+        database inside the block found it corrupt.
     """
     handle = _lock(path / READ_LOCK, fcntl.LOCK_SH, wait)
     if handle is None:
@@ -221,7 +294,8 @@ def reading(path: Path, wait: float) -> Iterator[None]:
             "wait for the build to finish, or raise --timeout",
         )
     try:
-        yield
+        with guarded(path):
+            yield
     finally:
         handle.close()
 

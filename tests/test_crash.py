@@ -5,6 +5,10 @@ builds do) and is killed with SIGKILL at random moments: during a first build, d
 incremental one (edits, removals, additions) and during a full rebuild after a registry change.
 After each kill the store must open, every article it records a hash for must hold exactly the
 graph of that version, and the next build must leave the store equal to a clean build.
+
+`kg export` is killed the same way, from a store and from data/, a dozen times: the file it was
+replacing must be the earlier one byte for byte, or the new one complete, and the next export
+must succeed and write the whole file.
 """
 
 from __future__ import annotations
@@ -193,3 +197,82 @@ def test_kill_9_at_random_moments_then_recover(tmp_path: Path) -> None:
 
     assert trials >= 10
     assert checked > 0 and partial > 0, (checked, partial)  # some kills came in the middle of writing
+
+
+# --- kill -9 during kg export -------------------------------------------------------------------
+
+EXPORT_TRIALS = 12
+# the export in a process of its own; with a delay, it waits before each rename into place, so
+# that a kill lands between a complete temporary file and the rename as well as anywhere else
+EXPORT = """
+import os, sys, time
+delay = float(sys.argv[1])
+if delay:
+    rename = os.replace
+    def slow_replace(src, dst):
+        time.sleep(delay)
+        rename(src, dst)
+    os.replace = slow_replace
+sys.argv = ["kg", *sys.argv[2:]]
+from kg.cli import main
+main()
+"""
+
+
+def run_export(args: list[str], delay: float = 0.0) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", EXPORT, str(delay), "export", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.mark.slow
+def test_kill_9_during_export_leaves_the_old_file_or_the_new_one(tmp_path: Path) -> None:
+    """Each kill leaves the earlier export byte-identical, or the new one complete; the next run works."""
+    rnd = random.Random(7)
+    data = write_corpus(150, tmp_path / "data")
+    out = tmp_path / "out"
+    build(data, out)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    jobs = [
+        ["--store", str(store_dir(out)), "--format", "nquads"],
+        ["--store", str(store_dir(out)), "--format", "turtle"],
+        ["--data", str(ROOT / "data"), "--format", "trig"],
+    ]
+    complete: dict[int, bytes] = {}
+    seconds: dict[int, float] = {}
+    for index, args in enumerate(jobs):
+        target = exports / f"reference-{index}"
+        started = time.perf_counter()
+        process = run_export([*args, "-o", str(target)])
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err.decode()
+        seconds[index] = time.perf_counter() - started
+        complete[index] = target.read_bytes()
+        target.unlink()
+    mid_write = 0
+    for trial in range(EXPORT_TRIALS):
+        index = trial % len(jobs)
+        target = exports / f"kg-{index}.out"
+        old = f"an earlier export, trial {trial}\n".encode()
+        target.write_bytes(old)
+        delay = 2.0 if trial % 2 else 0.0
+        process = run_export([*jobs[index], "-o", str(target)], delay)
+        time.sleep(rnd.uniform(0.05, seconds[index] + delay))
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate()
+        assert target.read_bytes() in (old, complete[index]), f"trial {trial}: {target} is half-written"
+        strays = [p for p in exports.iterdir() if p.name.startswith(f".{target.name}.")]
+        mid_write += bool(strays)
+        # a temporary file left by kill -9 stands in no one's way: the next export writes the whole file
+        process = run_export([*jobs[index], "-o", str(target)])
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err.decode()
+        assert target.read_bytes() == complete[index]
+        for stray in strays:
+            stray.unlink()
+    assert mid_write > 0  # some kills came between writing the temporary file and renaming it
+    # the store the exports read is intact: it opens and holds every article as it was built
+    assert check_consistent(data, out, expected_graphs(data))[0] == 150
