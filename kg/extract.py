@@ -126,7 +126,9 @@ MEETING_HEAD = re.compile(
 OTHER_MEETING = re.compile(
     r"\b(?:at|to|for)\s+(?P<phrase>(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|summit|conference|ministerial))\b"
 )
-FUTURE = re.compile(r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming)\b", re.I)
+FUTURE = re.compile(
+    r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming|(?:is|are|was|were) to)\b", re.I
+)
 PARTICIPATION = re.compile(
     r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|attending|took part|take part|joined|gathered|"
     r"talks with|held talks|colleagues from|counterparts from|counterparts of|participants|delegations? from|"
@@ -156,7 +158,9 @@ NEGATED_PRESENCE = re.compile(
     re.I,
 )
 BACKGROUND = re.compile(
-    r"\b(?:unlike|similar to|modelled on|modeled on|compared with|compared to|previous|earlier|"
+    # ("the previous day", "earlier this month", "two days earlier" are the article's own time frame)
+    r"\b(?:unlike|similar to|modelled on|modeled on|compared with|compared to|previous(?!\s+day\b)|"
+    r"(?<!day )(?<!days )earlier(?!\s+(?:this\s+(?:week|month)|today)\b)|"
     r"in the past|last year|years ago|in (?:19|20)\d\d|the (?:19|20)\d\d|during that (?:trip|visit))\b",
     re.I,
 )
@@ -264,7 +268,7 @@ DATE_RE = re.compile(
     r"\b(?:on\s+)?(?:(?P<d1>\d{1,2})(?:\s*(?:and|to|-|–)\s*\d{1,2})?\s+(?P<m1>January|February|March|April|May|June|July|August|September|"
     r"October|November|December)(?:\s+(?P<y1>\d{4}))?|(?P<m2>January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\s+(?P<d2>\d{1,2})(?:,\s*(?P<y2>\d{4}))?|"
-    r"on\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+    r"(?P<wq>on|last|next|this|coming)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
 )
 
 # "ROME, 2 February 2017 –", "BIRGU, Malta, 23 September 2019 –", "KIGALI, April 14, 2022 —"
@@ -272,7 +276,21 @@ DATELINE_RE = re.compile(
     r"(?P<city>[A-Z][A-Z'. -]+[A-Z])(?:,\s+[A-Z][\w .'-]+?)?,\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
     r"[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*[-–—]+\s*"
 )
-RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today)\b", re.I)
+RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today|tomorrow)\b", re.I)
+# a day counted from the last date the text names: "the day before", "two days later", "the next day";
+# before a clause ("a day before EU leaders met") it dates that other event instead
+DAY_OFFSET = re.compile(
+    r"\b(?:(?P<n>a|the|one|two|three|four|five|six)\s+days?\s+(?P<dir>before|earlier|after|later)|"
+    r"the\s+(?P<adj>previous|following|next)\s+day)\b(?P<conj>\s+(?:the|a|an|its|their|his|her|(?-i:[A-Z])))?",
+    re.I,
+)
+NUMBERS = {"a": 1, "the": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# what makes a weekday the next one rather than the last: "will meet on Tuesday", "is due to sign on Friday"
+FUTURE_TENSE = re.compile(
+    r"\b(?:will|shall|is to|are to|(?:is|are|was|were) due to|due to|(?:is|are) (?:scheduled|expected|set) to|"
+    r"plans? to|planned to|to be held)\b|['’]ll\b",
+    re.I,
+)
 # a title just before a name, just after it (", the interior minister of Italy"), a counterpart
 TITLE_BEFORE = re.compile(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", re.I)
 TITLE_AFTER = re.compile(
@@ -284,7 +302,7 @@ COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?
 PRESIDENCY_OF = re.compile(r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$", re.I)
 # more phrases the stages look for in sentences
 HELD = re.compile(r"\b(?:held|met|hosted|ceremony)\b")
-TOOK_PLACE = re.compile(r"\b(?:held|met|took place|hosted|convened|ceremony)\b")
+TOOK_PLACE = re.compile(r"\b(?:held|met|meets?|took place|hosted|convened|ceremony)\b")
 CAPITAL_OF = re.compile(r"\bthe (?P<dem>[A-Z]\w+) capital\b")
 SPEAKER_VERB = re.compile(
     r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared|maintained|argued|proposed|"
@@ -335,12 +353,20 @@ COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?
 GATED = (
     MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE, NEGATED_PRESENCE,
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
-    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
+    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
     TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
     WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
+
+
+def _day_shift(m: re.Match[str]) -> int:
+    """Days a DAY_OFFSET match moves from its anchor: -1 for "the day before", +2 for "two days later"."""
+    if m.group("adj"):
+        return -1 if fold(m.group("adj")) == "previous" else 1
+    n = NUMBERS[fold(m.group("n"))]
+    return -n if fold(m.group("dir")) in ("before", "earlier") else n
 
 
 def slug(text: str) -> str:
@@ -434,6 +460,7 @@ class _Sentence:
     quotes: list[tuple[int, int]]
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
     body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
+    anchor: str | None = None  # the last date named before the sentence ("the day before" counts from it)
     # patterns that cannot match ``text`` (none of their required words is there): not searched for
     ruled_out: frozenset[re.Pattern[str]] = frozenset()
 
@@ -530,6 +557,11 @@ class Extractor:
                     published = found[0] if found else None
                     year = int(published[:4]) if published else None
             sentences.append(sentence)
+        last_date = None
+        for sentence in sentences:  # what "the day before" counts from, in each sentence
+            sentence.anchor = last_date
+            found = self._date(sentence, published)
+            last_date = found[0] if found else last_date
         clock.lap("sentences")
         hits = self.gazetteer.find(text)
         places = _Places()
@@ -949,8 +981,9 @@ class Extractor:
             for pid in places.within(b, s.end):
                 places.use(draft, pid)
                 draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.6)
-            tail = _Sentence(b, s.end, draft.text[b : s.end], False, [])
-            when = self._date(tail, published)
+            # its date is after the phrase ("at a summit on Friday"), or it is "a day before" it
+            tail = _Sentence(s.start, s.end, s.text, False, [], body=b - s.start, anchor=s.anchor)
+            when = self._date(tail, published) or self._date_of_other(s, m.start("phrase"), published)
             if when:
                 draft.relate(mid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
             self._topics(draft, mid, s.text, (s.start, s.end), 0.4)
@@ -1088,19 +1121,35 @@ class Extractor:
 
     @staticmethod
     def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
+        """The date a sentence gives: a calendar date, a weekday ("on Sunday" is the last one before
+        the article's date, "will meet on Tuesday" the next), yesterday, today or tomorrow, or a day
+        counted from the last date named before ("the day before"). A week or a month ("last
+        week", "earlier this month") gives none: the format records days only."""
         pub = dt.date.fromisoformat(published) if published else None
         m = None if DATE_RE in s.ruled_out else DATE_RE.search(s.text, s.body)
         if not m:
             rel = None if RELATIVE_DAYS in s.ruled_out else RELATIVE_DAYS.search(s.text, s.body)
             if rel and pub and not s.inside_quote(s.start + rel.start()):
-                back = 1 if fold(rel.group("rel")) == "yesterday" else 0
-                return (pub - dt.timedelta(days=back)).isoformat(), (s.start + rel.start(), s.start + rel.end())
+                shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[fold(rel.group("rel"))]
+                return (pub + dt.timedelta(days=shift)).isoformat(), (s.start + rel.start(), s.start + rel.end())
+            off = None if DAY_OFFSET in s.ruled_out else DAY_OFFSET.search(s.text, s.body)
+            anchor = dt.date.fromisoformat(s.anchor) if s.anchor else pub
+            if off and anchor and not off.group("conj") and not s.inside_quote(s.start + off.start()):
+                return (anchor + dt.timedelta(days=_day_shift(off))).isoformat(), (
+                    s.start + off.start(),
+                    s.start + off.end(),
+                )
             return None
         span = (s.start + m.start(), s.start + m.end())
         if m.group("wd"):
             if not pub:
                 return None
-            back = (pub.weekday() - WEEKDAYS.index(fold(m.group("wd")))) % 7
+            day = WEEKDAYS.index(fold(m.group("wd")))
+            which = fold(m.group("wq"))
+            clause = re.split(r"[,;:]", s.text[: m.start()])[-1]
+            if which in ("next", "coming") or (which != "last" and FUTURE_TENSE.search(clause)):
+                return (pub + dt.timedelta(days=(day - pub.weekday()) % 7 or 7)).isoformat(), span
+            back = (pub.weekday() - day) % 7 or (7 if which == "last" else 0)
             return (pub - dt.timedelta(days=back)).isoformat(), span
         day = int(m.group("d1") or m.group("d2"))
         month = MONTHS[fold(m.group("m1") or m.group("m2"))]
@@ -1112,6 +1161,20 @@ class Extractor:
             return dt.date(year, month, day).isoformat(), span
         except ValueError:
             return None
+
+    def _date_of_other(self, s: _Sentence, before: int, published: str | None) -> tuple[str, tuple[int, int]] | None:
+        """ "signed it on Thursday, a day before EU leaders were due to meet": the date of the event
+        after "a day before" (which ends before ``before``), counted from the date named ahead of it."""
+        off = None if DAY_OFFSET in s.ruled_out else DAY_OFFSET.search(s.text, s.body, before)
+        if not off or not off.group("conj"):
+            return None
+        ahead = _Sentence(s.start, s.start + off.start(), s.text[: off.start()], False, [], body=s.body)
+        known = self._date(ahead, published)
+        anchor = known[0] if known else (s.anchor or published)
+        if anchor is None:
+            return None
+        when = dt.date.fromisoformat(anchor) - dt.timedelta(days=_day_shift(off))
+        return when.isoformat(), (s.start + off.start(), s.start + off.start() + len(off.group().rstrip()))
 
     # -- who said it ---------------------------------------------------------------------------
 
