@@ -345,6 +345,13 @@ DOCUMENT_AIMS = re.compile(
 # a statement with its source after it: "..., according to the UN refugee agency"
 ACCORDING_TO = re.compile(r"(?<=\S),\s+according to\b")
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
+# pronouns resolved when their antecedent is clear (Extractor._pronouns)
+SUBJECT_PLACE = re.compile(r"|.*(?:[,;]\s*(?:and|but)?|\b(?:and|but))\s*")  # before a pronoun that is a subject
+PRONOUN = re.compile(r"\b(?:(?P<person>[Hh]e|[Ss]he|him)|(?P<thing>[Ii]t|[Tt]hey))\b")
+EXPLETIVE = re.compile(
+    r"\s+(?:is|was|seems|seemed|appears|appeared|remains|remained|would be|will be|has been|had been|may|might|"
+    r"could|must|should|also emerged)\b|['’]s\b"
+)
 COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
 
 # A sentence is searched for one of these patterns only when it holds one of the words every match
@@ -598,6 +605,7 @@ class Extractor:
                         draft.relate(hit.actor, "partOf", inner.actor, (hit.start, hit.end), 0.6)
         clock.lap("actors")
         persons = self._persons(draft, sentences, actor_hits)
+        self._pronouns(draft, sentences, actor_hits)
         clock.lap("persons")
         self._more_places(text, sentences, actor_hits, places)
         self._later_meetings(draft, sentences, places, published)
@@ -738,6 +746,46 @@ class Extractor:
             for m in re.finditer(pattern, text):
                 draft.mention(pid, m.start(), m.end())
         return represents
+
+    def _pronouns(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
+        """Pronouns whose antecedent is clear become mentions of it: "he", "she" or "him" the person
+        named last in the same or the sentence before; "it" or "they" as a subject the one registry
+        actor of the sentence before, when no person, document or meeting there could be meant too.
+        Anything else is left alone (no guess)."""
+        text = draft.text
+        person_mentions = sorted(
+            (a, eid) for eid, ent in draft.entities.items() if ent.type == "Person" for a, _b in ent.mentions
+        )
+        for index, s in enumerate(sentences):
+            previous = sentences[index - 1] if index else None
+            window = previous.start if previous else s.start
+            for m in s.finditer(PRONOUN, text):
+                if s.inside_quote(m.start()):
+                    continue
+                if m.group("person"):
+                    found = [eid for a, eid in person_mentions if window <= a < m.start()]
+                    if found:
+                        draft.mention(found[-1], m.start(), m.end())
+                    continue
+                if previous is None or not SUBJECT_PLACE.fullmatch(text, s.start + s.body, m.start()):
+                    continue  # only a subject: at the start of the sentence or of a clause
+                if fold(m.group("thing")) == "it" and EXPLETIVE.match(text, m.end()):
+                    continue  # "it was agreed", "it is important"
+                actors = {h.actor for h in self._hits_in(hits, previous.start, previous.end)}
+                if len(actors) != 1 or any(previous.start <= a < previous.end for a, _eid in person_mentions):
+                    continue
+                actor = next(iter(actors))
+                if self.registry.actors[actor].type == "Place" or (
+                    fold(m.group("thing")) == "it" and (previous.find(MEETING_NOUNS) or self._names_document(previous))
+                ):
+                    continue
+                draft.mention(actor, m.start(), m.end())
+                bisect.insort(hits, NameHit(m.start(), m.end(), actor, "pronoun"), key=lambda h: h.start)
+
+    @staticmethod
+    def _names_document(s: _Sentence) -> bool:
+        """The sentence names an agreement or document ("it" could be that)."""
+        return any(s.find(pattern) for pattern, _cls, _base in AGREEMENT_NOUNS) or bool(s.find(GENERIC_AGREEMENT))
 
     @staticmethod
     def _surname(name: str) -> str:
@@ -1193,8 +1241,6 @@ class Extractor:
                 near = [h for h in self._hits_in(hits, s.start, cut) if cut - h.end < 30]
                 if near:
                     return near[-1].actor
-                if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", lead, re.I):  # "She later told reporters"
-                    return self._last_person(draft, cut)
         m = s.find(SAID_BY)
         if m:
             start = s.start + m.start("rest")
@@ -1357,9 +1403,6 @@ class Extractor:
                     found += [(x, eid) for x, y in ent.mentions if a <= x and y <= b]
             found += [(h.start, h.actor) for h in hits if a <= h.start and h.end <= b]
             if not found:
-                pronoun = re.search(r"\b(?:he|she)\b", text[a:b], re.I)
-                if pronoun:
-                    return self._last_person(draft, a)
                 return None
             return sorted(found)[-1 if last else 0][1]
 
@@ -1386,16 +1429,6 @@ class Extractor:
         if verb:
             return who_in(clause_start, clause_start + verb.start(), last=True)
         return None
-
-    @staticmethod
-    def _last_person(draft: _Draft, before: int) -> str | None:
-        best: tuple[int, str] | None = None
-        for eid, ent in draft.entities.items():
-            if ent.type == "Person":
-                for x, _y in ent.mentions:
-                    if x < before and (best is None or x > best[0]):
-                        best = (x, eid)
-        return best[1] if best else None
 
     def _collective(self, draft: _Draft, phrase: str, meeting: str) -> list[str]:
         """Who "the participants", "they" or "the ministers" are: registry participants of the meeting.
