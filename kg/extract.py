@@ -345,6 +345,14 @@ DOCUMENT_AIMS = re.compile(
 # a statement with its source after it: "..., according to the UN refugee agency"
 ACCORDING_TO = re.compile(r"(?<=\S),\s+according to\b")
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
+# an undertaking stated as settled: "patrols are to resume", "preparations will begin", "X will back"
+SETTLED = re.compile(r"\b(?:is|are)\s+to\s+(?!be\b|have\b|meet\b)|\b(?:will|shall)\s+(?!be\b|have\b|not\b|never\b|meet\b|gather\b)(?=[a-z])")
+SETTLED_LEAD = re.compile(r"\s*(?:and|but|while|also)\s+|\s*(?:Under|In|With) (?:the|its|this) [\w\s-]{2,40}?,\s*")
+# a statement of what someone would do: "X said the two governments would hold a meeting"
+STATED_WOULD = re.compile(
+    r"\b(?:said|announced|stated|added|confirmed)\s+(?:that\s+)?(?P<subj>(?:[\w'’-]+\s+){0,5}?[\w'’-]+)\s+"
+    r"(?:would|will|(?:are|were|is|was) to)\s+(?P<rest>(?!be\b)[a-z][^.;]*)"
+)
 # pronouns resolved when their antecedent is clear (Extractor._pronouns)
 SUBJECT_PLACE = re.compile(r"|.*(?:[,;]\s*(?:and|but)?|\b(?:and|but))\s*")  # before a pronoun that is a subject
 PRONOUN = re.compile(r"\b(?:(?P<person>[Hh]e|[Ss]he|him)|(?P<thing>[Ii]t|[Tt]hey))\b")
@@ -619,6 +627,7 @@ class Extractor:
             if document:
                 self._topics(draft, document, draft.text[a:b], (a, b), 0.5)
         self._commitments(draft, sentences, actor_hits, meeting)
+        self._settled_commitments(draft, sentences, actor_hits, persons)
         self._documents_dated_by_meeting(draft)
         clock.lap("agreements")
         self._cooperation(draft, sentences, actor_hits)
@@ -1657,6 +1666,142 @@ class Extractor:
                                 object_is_literal=True,
                             )
                     self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    def _settled_commitments(
+        self,
+        draft: _Draft,
+        sentences: list[_Sentence],
+        hits: list[NameHit],
+        persons: dict[str, str],
+    ) -> None:
+        """Commitments stated without a commitment verb (annotation guide, "Claims and commitments"):
+        an undertaking stated as settled next to the article's document or an agreed commitment
+        ("Under the memorandum, patrols are to resume"; modality agreed), money a named actor will
+        put in ("X will back the plan with 50 million euros"; pledged), and what a party says the
+        parties would do ("Italian officials said the two governments would hold a review"; stated,
+        in place of a claim)."""
+        text = draft.text
+        commitments = [eid for eid, e in draft.entities.items() if e.type == "Commitment" and e.mentions]
+        for index, s in enumerate(sentences):
+            if s.background:
+                continue
+            near = [x for x in sentences[max(0, index - 1) : index + 1] if not x.background]
+            context = [
+                c for c in commitments if any(x.start <= a < x.end for x in near for a, _b in draft.entities[c].mentions)
+            ]
+            document = self._document_of(draft, s)
+            for m in s.finditer(STATED_WOULD, text):
+                self._stated_commitment(draft, s, m, hits, persons, document)
+            for m in s.finditer(SETTLED, text):
+                if s.inside_quote(m.start()) or any(
+                    a <= m.start() < b for c in commitments for a, b in draft.entities[c].mentions
+                ):
+                    continue
+                before = s.text[: m.start() - s.start]
+                clause_start = s.start + max([s.body] + [before.rfind(c) + 1 for c in ",;:"])
+                lead = SETTLED_LEAD.match(text, clause_start, m.start())
+                subject_start = lead.end() if lead else clause_start
+                subject = text[subject_start : m.start()]
+                if not subject.strip() or REPORTED.search(text, s.start, m.start()) or SPEECH.search(subject):
+                    continue
+                tail = text[m.end() : s.end]
+                cut = re.search(r"[.;]|,\s+(?:and|but|while|as|which|including)\b|,\s+(?=[a-z]+\s+(?:will|are to|is to)\b)", tail)
+                end = m.end() + (cut.start() if cut else len(tail.rstrip(". ")))
+                clause = text[subject_start:end]
+                named = [
+                    h.actor
+                    for h in self._hits_in(hits, subject_start, m.start())
+                    if not POSSESSIVE.match(text, h.end) and not self._negated(s, h.start, h.end)
+                ]
+                money = MONEY.search(clause)
+                if context:  # beside agreed undertakings: one more, by the same parties at the same meeting
+                    parties = named or self._parties_of(draft, context, "partyTo")
+                    modality = "pledged" if money else "agreed"
+                    at = self._parties_of(draft, context, "adoptedAt")
+                elif named and money:  # "X will back the plan with 50 million euros"
+                    parties, modality, at = named, "pledged", []
+                else:  # what the article's document provides is its content (its `about`), not a commitment
+                    continue
+                self._add_commitment(draft, s, clause, (subject_start, end), parties, modality, at)
+
+    def _stated_commitment(
+        self,
+        draft: _Draft,
+        s: _Sentence,
+        m: re.Match[str],
+        hits: list[NameHit],
+        persons: dict[str, str],
+        document: str | None,
+    ) -> None:
+        """ "Spanish officials said the two governments would hold a review": the parties' commitment,
+        stated by the speaker, when the subject is the speaker's side or both sides; the claim the
+        sentence gave is taken back."""
+        text = draft.text
+        if s.inside_quote(m.start()) or NEGATION.search(m.group("rest")):
+            return
+        speaker = self._speaker(draft, s, hits)
+        side = persons.get(speaker or "", speaker)
+        if side not in self.registry.actors:
+            return
+        subject = m.group("subj")
+        a = m.start("subj")
+        named = [h.actor for h in self._hits_in(hits, a, m.end("subj")) if not POSSESSIVE.match(text, h.end)]
+        if named:
+            if set(named) != {side}:
+                return  # what a third party would do is the speaker's claim
+            parties = named
+        elif TWO_SIDES.fullmatch(subject.strip()) or re.fullmatch(r"(?:both|all) (?:sides|parties)|the parties", subject.strip(), re.I):
+            parties = sorted(
+                {r.subject for r in draft.relations.values() if r.predicate == "partyTo" and r.object == document}
+            ) if document else []
+            if side not in parties:
+                return
+        else:
+            return
+        end = m.end("rest") - len(m.group("rest")) + len(m.group("rest").rstrip(" ."))
+        cid = self._add_commitment(draft, s, text[a:end], (a, end), parties, "stated", [], stated_by=side)
+        # the statement is the commitment, not also a claim of the speaker
+        for eid, ent in list(draft.entities.items()):
+            if ent.type == "Claim" and eid != cid and any(x <= a < y or a <= x < end for x, y in ent.mentions):
+                del draft.entities[eid]
+                for key in [k for k in draft.relations if eid in (k[0], k[2])]:
+                    del draft.relations[key]
+
+    def _add_commitment(
+        self,
+        draft: _Draft,
+        s: _Sentence,
+        clause: str,
+        span: tuple[int, int],
+        parties: list[str],
+        modality: str,
+        meetings: list[str],
+        stated_by: str | None = None,
+    ) -> str | None:
+        """A Commitment of ``parties`` stated by ``clause`` (at ``span``), adopted at ``meetings``; its
+        id, or None without parties."""
+        if not parties:
+            return None
+        words = [w for w in re.findall(r"[a-z]+", clause.lower()) if len(w) > 3][:4]
+        cid = "commitment-" + ("-".join(words) or str(len(draft.entities)))
+        draft.entity(cid, type="Commitment", label=re.sub(r"\s+", " ", clause.strip())[:90])
+        draft.mention(cid, *span)
+        for party in parties:
+            draft.relate(party, "partyTo", cid, (s.start, s.end), 0.55, stated_by=stated_by)
+        draft.relate(cid, "modality", f"modality:{modality}", span, 0.6)
+        for meeting in meetings:
+            draft.relate(cid, "adoptedAt", meeting, (s.start, s.end), 0.5)
+        self._topics(draft, cid, clause, span)
+        return cid
+
+    @staticmethod
+    def _parties_of(draft: _Draft, commitments: list[str], predicate: str) -> list[str]:
+        """Who is ``partyTo`` (or where is ``adoptedAt``) the given commitments."""
+        if predicate == "partyTo":
+            found = {r.subject for r in draft.relations.values() if r.predicate == predicate and r.object in commitments}
+        else:
+            found = {r.object for r in draft.relations.values() if r.predicate == predicate and r.subject in commitments}
+        return sorted(found)
 
     @staticmethod
     def _documents_dated_by_meeting(draft: _Draft) -> None:
