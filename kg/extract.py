@@ -127,7 +127,8 @@ OTHER_MEETING = re.compile(
     r"\b(?:at|to|for)\s+(?P<phrase>(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|summit|conference|ministerial))\b"
 )
 FUTURE = re.compile(
-    r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming|(?:is|are|was|were) to)\b", re.I
+    r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming|(?:is|are|was|were) to)\b",
+    re.I,
 )
 PARTICIPATION = re.compile(
     r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|attending|took part|take part|joined|gathered|"
@@ -346,12 +347,47 @@ DOCUMENT_AIMS = re.compile(
 ACCORDING_TO = re.compile(r"(?<=\S),\s+according to\b")
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
 # an undertaking stated as settled: "patrols are to resume", "preparations will begin", "X will back"
-SETTLED = re.compile(r"\b(?:is|are)\s+to\s+(?!be\b|have\b|meet\b)|\b(?:will|shall)\s+(?!be\b|have\b|not\b|never\b|meet\b|gather\b)(?=[a-z])")
+SETTLED = re.compile(
+    r"\b(?:is|are)\s+to\s+(?!be\b|have\b|meet\b)|"
+    r"\b(?:will|shall)\s+(?!be\b|have\b|not\b|never\b|meet\b|gather\b)(?=[a-z])"
+)
+# where a settled undertaking's clause ends
+SETTLED_END = re.compile(r"[.;]|,\s+(?:and|but|while|as|which|including)\b|,\s+(?=[a-z]+\s+(?:will|are to|is to)\b)")
+# the parties as a whole, in what their side says they would do
+BOTH_SIDES = re.compile(r"(?:the two|both|all) (?:sides|governments|countries|parties)|the parties", re.I)
 SETTLED_LEAD = re.compile(r"\s*(?:and|but|while|also)\s+|\s*(?:Under|In|With) (?:the|its|this) [\w\s-]{2,40}?,\s*")
 # a statement of what someone would do: "X said the two governments would hold a meeting"
 STATED_WOULD = re.compile(
     r"\b(?:said|announced|stated|added|confirmed)\s+(?:that\s+)?(?P<subj>(?:[\w'’-]+\s+){0,5}?[\w'’-]+)\s+"
     r"(?:would|will|(?:are|were|is|was) to)\s+(?P<rest>(?!be\b)[a-z][^.;]*)"
+)
+# words of places and organisations: a capitalised name holding one is not a person's
+NOT_PERSON_WORDS = {
+    "Police", "Guard", "Ministry", "Office", "Agency", "Service", "Services", "Group", "Court", "Organisation",
+    "Organization", "International", "Committee", "Department", "Bank", "Watch", "Rights", "Cross", "Crescent",
+    "Doctors", "Children", "Islands", "Island", "Sea", "Strait", "Bay", "Lake", "River", "Mount", "Valley",
+    "Region", "Province", "City", "Peninsula", "Desert", "Horn", "Border", "Navy", "Army", "Forces", "Party", "News",
+    "Press", "Times", "Post", "Institute", "University", "Centre", "Center", "Foundation", "Association", "Network",
+    "Programme", "Program", "Initiative", "Alliance", "Movement", "Front", "Coalition", "Company", "Corporation",
+    "Operation", "Mission", "Route", "Republic", "Kingdom", "States", "Emirates", "Parliament", "Assembly",
+    "Government", "Authority", "Authorities", "Crossing", "Airport", "Port", "Harbour", "Square", "Palace", "House",
+    "Street", "Avenue", "Hall", "Tower", "Day", "Week", "Year", "Act", "Law", "Pact", "Treaty", "Agreement", "Deal",
+    "Accord", "Protocol", "Convention", "Charter", "Report", "Team", "Force", "Unit", "Board",
+} | NOT_NAME_WORDS  # fmt: skip
+# a host receiving guests (Extractor._reception): the verb, the words between it and a named guest, guests unnamed
+RECEIVED = re.compile(r"\b(?:received|receives|welcomed|welcomes)\b")
+GUEST_LEAD = re.compile(r"\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,3}(?:[a-z-]+\s+){0,2}?(?:[A-Z][\w'’-]*\s+){0,2}")
+GUESTS = re.compile(
+    r"\s+(?:him|her|them|the (?:delegations?|ministers|leaders|visitors|guests|participants)|"
+    r"(?:his|her|their) (?:[A-Z]\w+ )?(?:counterparts?|guests?|colleagues?))\b"
+)
+# an apposition between a name and its verb: "Matteo Villa, a researcher at a think tank, said"
+_APPOSITION = r",\s+(?:a|an|the)\s+[a-z][^,.;\"“”]{2,80},"
+APPOSITION = re.compile(_APPOSITION + r"\s*")
+# what follows a person's name given without a title: a speech verb, or an apposition then one
+UNTITLED_NAME_FOLLOWED = re.compile(
+    rf"(?:{_APPOSITION})?\s+(?:also\s+)?"
+    r"(?:said|says|told|added|stressed|warned|insisted|argued|noted|explained|declared|wrote|announced)\b"
 )
 # pronouns resolved when their antecedent is clear (Extractor._pronouns)
 SUBJECT_PLACE = re.compile(r"|.*(?:[,;]\s*(?:and|but)?|\b(?:and|but))\s*")  # before a pronoun that is a subject
@@ -368,9 +404,10 @@ COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?
 GATED = (
     MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE, NEGATED_PRESENCE,
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
-    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
-    TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
-    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
+    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, HELD, TOOK_PLACE, CAPITAL_OF,
+    TITLE_BEFORE, TITLE_AFTER, STATED_WOULD, RECEIVED, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN,
+    CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN, WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP,
+    IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
@@ -523,6 +560,14 @@ class Extractor:
         self.gazetteer = Gazetteer(registry, {**EXTRA_NAMES, **capitalised})
         # actors named by a demonym or short name before a title: "Tunisian", "Commission"
         self.named_before_titles = set(BODY_SHORT.values()) | set(self.gazetteer.demonyms.values())
+        # capitalised words of the registry's names: a name holding one is not a person's
+        self.registry_words = {
+            word
+            for actor in registry.actors.values()
+            for phrase in (actor.label, actor.full_name or "", *actor.aliases, *actor.metonyms, *actor.demonyms)
+            for word in re.findall(r"[\w'’-]+", phrase)
+            if word[:1].isupper()
+        }
         # topic id -> compiled pattern of its labels and cue words
         # one pattern for all topics: a word -> its topic ids (a word may signal several topics)
         self.topic_of: dict[str, set[str]] = {}
@@ -715,6 +760,11 @@ class Extractor:
                     draft, sentence, m.end(), hits
                 )
                 if not found:
+                    if self._untitled_person(text, name, start, m.end(), sentence):
+                        pid = slug(name)
+                        draft.entity(pid, type="Person", label=name)
+                        draft.mention(pid, start, start + len(name))
+                        surnames.setdefault(self._surname(name), pid)
                     continue
                 actor, post_slug, post_label, title_span = found
                 if post_slug.startswith("commissioner") and actor in COMMISSION_OF:
@@ -755,6 +805,18 @@ class Extractor:
             for m in re.finditer(pattern, text):
                 draft.mention(pid, m.start(), m.end())
         return represents
+
+    def _untitled_person(self, text: str, name: str, start: int, end: int, sentence: _Sentence) -> bool:
+        """A name without a title is a person's when it is two to four capitalised words, none of them
+        a word of a registry name or a word of places and organisations ("Islands", "Police",
+        "Watch"), not after "the", and it goes on with a speech verb ("Matteo Villa said") or an
+        apposition ("Matteo Villa, a researcher at …, said")."""
+        words = name.split()
+        if not 2 <= len(words) <= 4 or re.search(r"\b[Tt]he\s+$", text[max(sentence.start, start - 5) : start]):
+            return False
+        if any(w in self.registry_words or w in NOT_PERSON_WORDS or w.upper() == w for w in words):
+            return False
+        return bool(UNTITLED_NAME_FOLLOWED.match(text, end, sentence.end))
 
     def _pronouns(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
         """Pronouns whose antecedent is clear become mentions of it: "he", "she" or "him" the person
@@ -1106,7 +1168,8 @@ class Extractor:
             if index == 0 or (s.find(PARTICIPATION) and not s.find(COMMITMENT)):
                 self._topics(draft, mid, s.text, (s.start, s.end), 0.5)
             self._organiser_and_host(draft, s, hits, persons, mid)
-            self._meeting_place_and_date(draft, s, mid, places, published)
+            received = self._reception(draft, s, hits, mid)
+            self._meeting_place_and_date(draft, s, mid, places, published, received)
         if not any(r.subject == mid and r.predicate == "date" for r in draft.relations.values()):
             # news leads with the event: the first dated sentence of the lead
             for s in sentences[1:3]:
@@ -1148,10 +1211,52 @@ class Extractor:
                     if predicate == "hosted":
                         draft.relate(who, "participatedIn", mid, evidence, 0.7, role=role)
 
+    def _reception(self, draft: _Draft, s: _Sentence, hits: list[NameHit], mid: str) -> bool:
+        """ "X received Y", "X welcomed the delegations": X hosted the meeting and took part in it, Y took
+        part (True when so). Y must be a person, an actor or guests ("him", "the delegations");
+        "received 100 million euros" or "welcomed the decision" host nothing."""
+        text = draft.text
+        m = s.find(RECEIVED)
+        if not m or s.inside_quote(s.start + m.start()) or s.find(HOSTED):
+            return False  # (a host the sentence names outright is the host, not whoever welcomed guests)
+        verb_start, verb_end = s.start + m.start(), s.start + m.end()
+        persons = [
+            (a, b, eid)
+            for eid, ent in sorted(draft.entities.items())
+            if ent.type == "Person"
+            for a, b in ent.mentions
+            if s.start <= a < s.end
+        ]
+        # the guest: right after the verb, past a title at most ("received Tunisian President Kais Saied")
+        guests = [eid for a, _b, eid in persons if verb_end <= a and GUEST_LEAD.fullmatch(text, verb_end, a)]
+        guests += [
+            h.actor for h in self._hits_in(hits, verb_end, s.end) if GUEST_LEAD.fullmatch(text, verb_end, h.start)
+        ]
+        if not guests and not GUESTS.match(text, verb_end):
+            return False
+        # the host: the person, else the actor, named last before the verb in its clause
+        clause = s.start + max([s.body] + [s.text.rfind(c, 0, m.start()) + 1 for c in ";:"])
+        before = [(b, eid) for a, b, eid in persons if clause <= a and b <= verb_start]
+        before += [
+            (h.end, h.actor) for h in self._hits_in(hits, clause, verb_start) if not POSSESSIVE.match(text, h.end)
+        ]
+        if not before:
+            return False
+        end, host = max(before)
+        if self._negated(s, verb_start, verb_end) or verb_start - end > 60:
+            return False
+        role = draft.post_of(host)
+        evidence = (s.start, s.end)
+        draft.relate(host, "hosted", mid, evidence, 0.7, role=role)
+        draft.relate(host, "participatedIn", mid, evidence, 0.7, role=role)
+        for guest in guests[:1]:
+            draft.relate(guest, "participatedIn", mid, evidence, 0.7, role=draft.post_of(guest))
+        return True
+
     def _meeting_place_and_date(
-        self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None
+        self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None, received: bool = False
     ) -> None:
-        if not (s.find(MEETING_NOUNS) or s.find(TOOK_PLACE)):
+        if not (received or s.find(MEETING_NOUNS) or s.find(TOOK_PLACE)):
             return
         online = s.find(ONLINE)
         if online and not s.inside_quote(s.start + online.start()):
@@ -1244,7 +1349,8 @@ class Extractor:
             if not re.search(r"[\"“”]", lead):
                 for eid, ent in sorted(draft.entities.items()):
                     if ent.type == "Person" and any(
-                        s.start <= a and b <= cut and cut - b < 30 for a, b in ent.mentions
+                        s.start <= a and b <= cut and (cut - b < 30 or APPOSITION.fullmatch(draft.text, b, cut))
+                        for a, b in ent.mentions
                     ):
                         return eid
                 near = [h for h in self._hits_in(hits, s.start, cut) if cut - h.end < 30]
@@ -1682,20 +1788,17 @@ class Extractor:
         in place of a claim)."""
         text = draft.text
         commitments = [eid for eid, e in draft.entities.items() if e.type == "Commitment" and e.mentions]
+        mentions = {c: sorted(draft.entities[c].mentions) for c in commitments}
         for index, s in enumerate(sentences):
             if s.background:
                 continue
             near = [x for x in sentences[max(0, index - 1) : index + 1] if not x.background]
-            context = [
-                c for c in commitments if any(x.start <= a < x.end for x in near for a, _b in draft.entities[c].mentions)
-            ]
+            context = [c for c in commitments if any(x.start <= a < x.end for x in near for a, _b in mentions[c])]
             document = self._document_of(draft, s)
             for m in s.finditer(STATED_WOULD, text):
                 self._stated_commitment(draft, s, m, hits, persons, document)
             for m in s.finditer(SETTLED, text):
-                if s.inside_quote(m.start()) or any(
-                    a <= m.start() < b for c in commitments for a, b in draft.entities[c].mentions
-                ):
+                if s.inside_quote(m.start()) or any(a <= m.start() < b for c in commitments for a, b in mentions[c]):
                     continue
                 before = s.text[: m.start() - s.start]
                 clause_start = s.start + max([s.body] + [before.rfind(c) + 1 for c in ",;:"])
@@ -1705,7 +1808,7 @@ class Extractor:
                 if not subject.strip() or REPORTED.search(text, s.start, m.start()) or SPEECH.search(subject):
                     continue
                 tail = text[m.end() : s.end]
-                cut = re.search(r"[.;]|,\s+(?:and|but|while|as|which|including)\b|,\s+(?=[a-z]+\s+(?:will|are to|is to)\b)", tail)
+                cut = SETTLED_END.search(tail)
                 end = m.end() + (cut.start() if cut else len(tail.rstrip(". ")))
                 clause = text[subject_start:end]
                 named = [
@@ -1750,10 +1853,8 @@ class Extractor:
             if set(named) != {side}:
                 return  # what a third party would do is the speaker's claim
             parties = named
-        elif TWO_SIDES.fullmatch(subject.strip()) or re.fullmatch(r"(?:both|all) (?:sides|parties)|the parties", subject.strip(), re.I):
-            parties = sorted(
-                {r.subject for r in draft.relations.values() if r.predicate == "partyTo" and r.object == document}
-            ) if document else []
+        elif BOTH_SIDES.fullmatch(subject.strip()):
+            parties = self._parties_of(draft, [document], "partyTo") if document else []
             if side not in parties:
                 return
         else:
@@ -1796,11 +1897,13 @@ class Extractor:
 
     @staticmethod
     def _parties_of(draft: _Draft, commitments: list[str], predicate: str) -> list[str]:
-        """Who is ``partyTo`` (or where is ``adoptedAt``) the given commitments."""
-        if predicate == "partyTo":
-            found = {r.subject for r in draft.relations.values() if r.predicate == predicate and r.object in commitments}
-        else:
-            found = {r.object for r in draft.relations.values() if r.predicate == predicate and r.subject in commitments}
+        """Who is ``partyTo`` the given commitments or documents (or where they were ``adoptedAt``)."""
+        found = set()
+        for r in draft.relations.values():
+            if r.predicate == predicate == "partyTo" and r.object in commitments:
+                found.add(r.subject)
+            elif r.predicate == predicate != "partyTo" and r.subject in commitments:
+                found.add(r.object)
         return sorted(found)
 
     @staticmethod
