@@ -105,6 +105,7 @@ NOT_NAME_WORDS = {
     "Conference", "Mediterranean", "North", "South", "East", "West", "Process", "Fund", "Trust", "Facility",
     "Partnership", "Statement", "Plan", "Action", "Emergency", "Coast", "Guard", "King", "Chancellor",
 }  # fmt: skip
+HONORIFICS = {"Mr", "Ms", "Mrs", "Dr", "Prof"}
 # a state's name inside a geographic name: "Lake Chad"
 GEOGRAPHIC_PREFIX = re.compile(r"\b(?:Lake|Mount|River|Cape)\s+$")
 # a city's name before these nouns names rules or a process, not the city's government
@@ -617,11 +618,12 @@ class Extractor:
                     published = found[0] if found else None
                     year = int(published[:4]) if published else None
             sentences.append(sentence)
-        last_date = None
-        for sentence in sentences:  # what "the day before" counts from, in each sentence
-            sentence.anchor = last_date
-            found = self._date(sentence, published)
-            last_date = found[0] if found else last_date
+        if any(DAY_OFFSET not in sentence.ruled_out for sentence in sentences):
+            last_date = None
+            for sentence in sentences:  # what "the day before" counts from, in each sentence
+                sentence.anchor = last_date
+                found = self._date(sentence, published)
+                last_date = found[0] if found else last_date
         clock.lap("sentences")
         hits = self.gazetteer.find(text)
         places = _Places()
@@ -745,6 +747,8 @@ class Extractor:
                     default=0,
                 )
                 words = words[cut:]
+                if words and words[0].rstrip(".") in HONORIFICS:
+                    words = words[1:]  # "Ms Meloni" is Meloni
                 if len(words) < 2:
                     continue
                 name = " ".join(words)
@@ -820,13 +824,19 @@ class Extractor:
 
     def _pronouns(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
         """Pronouns whose antecedent is clear become mentions of it: "he", "she" or "him" the person
-        named last in the same or the sentence before; "it" or "they" as a subject the one registry
-        actor of the sentence before, when no person, document or meeting there could be meant too.
-        Anything else is left alone (no guess)."""
+        named last in the same or the sentence before (passing over one the text calls "Mr" for
+        "she", "Ms" or "Mrs" for "he"); "it" or "they" as a subject the one registry actor of the
+        sentence before, when no person, document or meeting there could be meant too. Anything else
+        is left alone (no guess)."""
         text = draft.text
         person_mentions = sorted(
             (a, eid) for eid, ent in draft.entities.items() if ent.type == "Person" for a, _b in ent.mentions
         )
+        gender: dict[str, str] = {}
+        for eid in {eid for _a, eid in person_mentions}:
+            surname = re.escape(self._surname(draft.entities[eid].label or eid))
+            for title in re.finditer(rf"\b(?P<t>Mr|Ms|Mrs)\.?\s+{surname}\b", text):
+                gender[eid] = "he" if title.group("t") == "Mr" else "she"
         for index, s in enumerate(sentences):
             previous = sentences[index - 1] if index else None
             window = previous.start if previous else s.start
@@ -834,7 +844,10 @@ class Extractor:
                 if s.inside_quote(m.start()):
                     continue
                 if m.group("person"):
-                    found = [eid for a, eid in person_mentions if window <= a < m.start()]
+                    said = "she" if fold(m.group("person")) == "she" else "he"
+                    found = [
+                        eid for a, eid in person_mentions if window <= a < m.start() and gender.get(eid, said) == said
+                    ]
                     if found:
                         draft.mention(found[-1], m.start(), m.end())
                     continue
@@ -1781,8 +1794,8 @@ class Extractor:
         persons: dict[str, str],
     ) -> None:
         """Commitments stated without a commitment verb (annotation guide, "Claims and commitments"):
-        an undertaking stated as settled next to the article's document or an agreed commitment
-        ("Under the memorandum, patrols are to resume"; modality agreed), money a named actor will
+        an undertaking stated as settled beside agreed undertakings of the same or the sentence
+        before ("They agreed to …. Patrols are to resume"; modality agreed), money a named actor will
         put in ("X will back the plan with 50 million euros"; pledged), and what a party says the
         parties would do ("Italian officials said the two governments would hold a review"; stated,
         in place of a claim)."""
@@ -1794,9 +1807,10 @@ class Extractor:
                 continue
             near = [x for x in sentences[max(0, index - 1) : index + 1] if not x.background]
             context = [c for c in commitments if any(x.start <= a < x.end for x in near for a, _b in mentions[c])]
-            document = self._document_of(draft, s)
             for m in s.finditer(STATED_WOULD, text):
-                self._stated_commitment(draft, s, m, hits, persons, document)
+                self._stated_commitment(draft, s, m, hits, persons, self._document_of(draft, s))
+            if not context and not re.search(r"\d", s.text):
+                continue  # neither beside agreed undertakings nor a sum of money: nothing settled to find
             for m in s.finditer(SETTLED, text):
                 if s.inside_quote(m.start()) or any(a <= m.start() < b for c in commitments for a, b in mentions[c]):
                     continue

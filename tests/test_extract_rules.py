@@ -92,6 +92,17 @@ def test_he_is_the_person_named_in_the_sentence_before() -> None:
     assert {("matteo-piantedosi", "signed", "mou"), ("italy", "partyTo", "mou")} <= got
 
 
+def test_she_passes_over_a_man_named_after_her() -> None:
+    draft = draft_of(
+        "Italy's prime minister, Giorgia Meloni, met Tunisia's president, Kais Saied, in Rome. Ms Meloni thanked "
+        'Mr Saied. "We will stop the smugglers," she said.'
+    )
+    claim = next(e.id for e in draft.entities if e.type == "Claim")
+    assert (claim, "statedBy", "giorgia-meloni") in facts(draft)
+    assert (claim, "statedBy", "kais-saied") not in facts(draft)
+    assert {e.id for e in draft.entities if e.type == "Person"} == {"giorgia-meloni", "kais-saied"}
+
+
 def test_he_is_not_resolved_beyond_the_sentence_before() -> None:
     draft = draft_of(
         "Italy's interior minister, Matteo Piantedosi, met Libyan officials in Rome. The talks lasted two hours. "
