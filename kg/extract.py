@@ -106,6 +106,8 @@ NOT_NAME_WORDS = {
     "Partnership", "Statement", "Plan", "Action", "Emergency", "Coast", "Guard", "King", "Chancellor",
 }  # fmt: skip
 HONORIFICS = {"Mr", "Ms", "Mrs", "Dr", "Prof"}
+HONORIFIC = re.compile(r"\bM(?:r|s|rs)\b")
+DIGIT = re.compile(r"\d")
 # a state's name inside a geographic name: "Lake Chad"
 GEOGRAPHIC_PREFIX = re.compile(r"\b(?:Lake|Mount|River|Cape)\s+$")
 # a city's name before these nouns names rules or a process, not the city's government
@@ -618,7 +620,7 @@ class Extractor:
                     published = found[0] if found else None
                     year = int(published[:4]) if published else None
             sentences.append(sentence)
-        if any(DAY_OFFSET not in sentence.ruled_out for sentence in sentences):
+        if any(sentence.find(DAY_OFFSET) for sentence in sentences):
             last_date = None
             for sentence in sentences:  # what "the day before" counts from, in each sentence
                 sentence.anchor = last_date
@@ -832,39 +834,45 @@ class Extractor:
         person_mentions = sorted(
             (a, eid) for eid, ent in draft.entities.items() if ent.type == "Person" for a, _b in ent.mentions
         )
+        person_starts = [a for a, _eid in person_mentions]
         gender: dict[str, str] = {}
-        for eid in {eid for _a, eid in person_mentions}:
-            surname = re.escape(self._surname(draft.entities[eid].label or eid))
-            for title in re.finditer(rf"\b(?P<t>Mr|Ms|Mrs)\.?\s+{surname}\b", text):
-                gender[eid] = "he" if title.group("t") == "Mr" else "she"
-        for index, s in enumerate(sentences):
+        if ("Mr" in text or "Ms" in text) and HONORIFIC.search(text):
+            for eid in {eid for _a, eid in person_mentions}:
+                surname = re.escape(self._surname(draft.entities[eid].label or eid))
+                for title in re.finditer(rf"\b(?P<t>Mr|Ms|Mrs)\.?\s+{surname}\b", text):
+                    gender[eid] = "he" if title.group("t") == "Mr" else "she"
+        sentence_starts = [s.start for s in sentences]
+        for m in PRONOUN.finditer(text):
+            index = bisect.bisect_right(sentence_starts, m.start()) - 1
+            s = sentences[index] if index >= 0 else None
+            if s is None or m.start() >= s.end or s.inside_quote(m.start()):
+                continue
             previous = sentences[index - 1] if index else None
-            window = previous.start if previous else s.start
-            for m in s.finditer(PRONOUN, text):
-                if s.inside_quote(m.start()):
-                    continue
-                if m.group("person"):
-                    said = "she" if fold(m.group("person")) == "she" else "he"
-                    found = [
-                        eid for a, eid in person_mentions if window <= a < m.start() and gender.get(eid, said) == said
-                    ]
-                    if found:
-                        draft.mention(found[-1], m.start(), m.end())
-                    continue
-                if previous is None or not SUBJECT_PLACE.fullmatch(text, s.start + s.body, m.start()):
-                    continue  # only a subject: at the start of the sentence or of a clause
-                if fold(m.group("thing")) == "it" and EXPLETIVE.match(text, m.end()):
-                    continue  # "it was agreed", "it is important"
-                actors = {h.actor for h in self._hits_in(hits, previous.start, previous.end)}
-                if len(actors) != 1 or any(previous.start <= a < previous.end for a, _eid in person_mentions):
-                    continue
-                actor = next(iter(actors))
-                if self.registry.actors[actor].type == "Place" or (
-                    fold(m.group("thing")) == "it" and (previous.find(MEETING_NOUNS) or self._names_document(previous))
-                ):
-                    continue
-                draft.mention(actor, m.start(), m.end())
-                bisect.insort(hits, NameHit(m.start(), m.end(), actor, "pronoun"), key=lambda h: h.start)
+            if m.group("person"):
+                said = "she" if fold(m.group("person")) == "she" else "he"
+                lo = bisect.bisect_left(person_starts, previous.start if previous else s.start)
+                hi = bisect.bisect_left(person_starts, m.start())
+                found = [eid for _a, eid in person_mentions[lo:hi] if gender.get(eid, said) == said]
+                if found:
+                    draft.mention(found[-1], m.start(), m.end())
+                continue
+            if previous is None or not SUBJECT_PLACE.fullmatch(text, s.start + s.body, m.start()):
+                continue  # only a subject: at the start of the sentence or of a clause
+            if fold(m.group("thing")) == "it" and EXPLETIVE.match(text, m.end()):
+                continue  # "it was agreed", "it is important"
+            actors = {h.actor for h in self._hits_in(hits, previous.start, previous.end)}
+            named_persons = bisect.bisect_left(person_starts, previous.end) - bisect.bisect_left(
+                person_starts, previous.start
+            )
+            if len(actors) != 1 or named_persons:
+                continue
+            actor = next(iter(actors))
+            if self.registry.actors[actor].type == "Place" or (
+                fold(m.group("thing")) == "it" and (previous.find(MEETING_NOUNS) or self._names_document(previous))
+            ):
+                continue
+            draft.mention(actor, m.start(), m.end())
+            bisect.insort(hits, NameHit(m.start(), m.end(), actor, "pronoun"), key=lambda h: h.start)
 
     @staticmethod
     def _names_document(s: _Sentence) -> bool:
@@ -1809,7 +1817,7 @@ class Extractor:
             context = [c for c in commitments if any(x.start <= a < x.end for x in near for a, _b in mentions[c])]
             for m in s.finditer(STATED_WOULD, text):
                 self._stated_commitment(draft, s, m, hits, persons, self._document_of(draft, s))
-            if not context and not re.search(r"\d", s.text):
+            if not context and not DIGIT.search(s.text):
                 continue  # neither beside agreed undertakings nor a sum of money: nothing settled to find
             for m in s.finditer(SETTLED, text):
                 if s.inside_quote(m.start()) or any(a <= m.start() < b for c in commitments for a, b in mentions[c]):
