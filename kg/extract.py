@@ -105,6 +105,9 @@ NOT_NAME_WORDS = {
     "Conference", "Mediterranean", "North", "South", "East", "West", "Process", "Fund", "Trust", "Facility",
     "Partnership", "Statement", "Plan", "Action", "Emergency", "Coast", "Guard", "King", "Chancellor",
 }  # fmt: skip
+HONORIFICS = {"Mr", "Ms", "Mrs", "Dr", "Prof"}
+HONORIFIC = re.compile(r"\bM(?:r|s|rs)\b")
+DIGIT = re.compile(r"\d")
 # a state's name inside a geographic name: "Lake Chad"
 GEOGRAPHIC_PREFIX = re.compile(r"\b(?:Lake|Mount|River|Cape)\s+$")
 # a city's name before these nouns names rules or a process, not the city's government
@@ -126,7 +129,10 @@ MEETING_HEAD = re.compile(
 OTHER_MEETING = re.compile(
     r"\b(?:at|to|for)\s+(?P<phrase>(?:a|an)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|summit|conference|ministerial))\b"
 )
-FUTURE = re.compile(r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming)\b", re.I)
+FUTURE = re.compile(
+    r"\b(?:plans? to|planned to|due to|will|next|scheduled|to be held|later this|upcoming|(?:is|are|was|were) to)\b",
+    re.I,
+)
 PARTICIPATION = re.compile(
     r"\b(?:met|meet|meets|meeting|discussed|discuss|attended|attend|attending|took part|take part|joined|gathered|"
     r"talks with|held talks|colleagues from|counterparts from|counterparts of|participants|delegations? from|"
@@ -156,7 +162,9 @@ NEGATED_PRESENCE = re.compile(
     re.I,
 )
 BACKGROUND = re.compile(
-    r"\b(?:unlike|similar to|modelled on|modeled on|compared with|compared to|previous|earlier|"
+    # ("the previous day", "earlier this month", "two days earlier" are the article's own time frame)
+    r"\b(?:unlike|similar to|modelled on|modeled on|compared with|compared to|previous(?!\s+day\b)|"
+    r"(?<!day )(?<!days )earlier(?!\s+(?:this\s+(?:week|month)|today)\b)|"
     r"in the past|last year|years ago|in (?:19|20)\d\d|the (?:19|20)\d\d|during that (?:trip|visit))\b",
     re.I,
 )
@@ -264,7 +272,7 @@ DATE_RE = re.compile(
     r"\b(?:on\s+)?(?:(?P<d1>\d{1,2})(?:\s*(?:and|to|-|–)\s*\d{1,2})?\s+(?P<m1>January|February|March|April|May|June|July|August|September|"
     r"October|November|December)(?:\s+(?P<y1>\d{4}))?|(?P<m2>January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\s+(?P<d2>\d{1,2})(?:,\s*(?P<y2>\d{4}))?|"
-    r"on\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+    r"(?P<wq>on|last|next|this|coming)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
 )
 
 # "ROME, 2 February 2017 –", "BIRGU, Malta, 23 September 2019 –", "KIGALI, April 14, 2022 —"
@@ -272,7 +280,21 @@ DATELINE_RE = re.compile(
     r"(?P<city>[A-Z][A-Z'. -]+[A-Z])(?:,\s+[A-Z][\w .'-]+?)?,\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
     r"[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*[-–—]+\s*"
 )
-RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today)\b", re.I)
+RELATIVE_DAYS = re.compile(r"\b(?P<rel>yesterday|today|tomorrow)\b", re.I)
+# a day counted from the last date the text names: "the day before", "two days later", "the next day";
+# before a clause ("a day before EU leaders met") it dates that other event instead
+DAY_OFFSET = re.compile(
+    r"\b(?:(?P<n>a|the|one|two|three|four|five|six)\s+days?\s+(?P<dir>before|earlier|after|later)|"
+    r"the\s+(?P<adj>previous|following|next)\s+day)\b(?P<conj>\s+(?:the|a|an|its|their|his|her|(?-i:[A-Z])))?",
+    re.I,
+)
+NUMBERS = {"a": 1, "the": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# what makes a weekday the next one rather than the last: "will meet on Tuesday", "is due to sign on Friday"
+FUTURE_TENSE = re.compile(
+    r"\b(?:will|shall|is to|are to|(?:is|are|was|were) due to|due to|(?:is|are) (?:scheduled|expected|set) to|"
+    r"plans? to|planned to|to be held)\b|['’]ll\b",
+    re.I,
+)
 # a title just before a name, just after it (", the interior minister of Italy"), a counterpart
 TITLE_BEFORE = re.compile(rf"(?P<post>{POST_RE})(?:\s+(?:of|for)\s+(?P<of>[^,]{{2,60}}?))?\s*,?\s*$", re.I)
 TITLE_AFTER = re.compile(
@@ -284,7 +306,7 @@ COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?
 PRESIDENCY_OF = re.compile(r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$", re.I)
 # more phrases the stages look for in sentences
 HELD = re.compile(r"\b(?:held|met|hosted|ceremony)\b")
-TOOK_PLACE = re.compile(r"\b(?:held|met|took place|hosted|convened|ceremony)\b")
+TOOK_PLACE = re.compile(r"\b(?:held|met|meets?|took place|hosted|convened|ceremony)\b")
 CAPITAL_OF = re.compile(r"\bthe (?P<dem>[A-Z]\w+) capital\b")
 SPEAKER_VERB = re.compile(
     r"\b(?:said|says|told|added|stressed|underlined|insisted|warned|declared|maintained|argued|proposed|"
@@ -327,6 +349,56 @@ DOCUMENT_AIMS = re.compile(
 # a statement with its source after it: "..., according to the UN refugee agency"
 ACCORDING_TO = re.compile(r"(?<=\S),\s+according to\b")
 SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
+# an undertaking stated as settled: "patrols are to resume", "preparations will begin", "X will back"
+SETTLED = re.compile(
+    r"\b(?:is|are)\s+to\s+(?!be\b|have\b|meet\b)|"
+    r"\b(?:will|shall)\s+(?!be\b|have\b|not\b|never\b|meet\b|gather\b)(?=[a-z])"
+)
+# where a settled undertaking's clause ends
+SETTLED_END = re.compile(r"[.;]|,\s+(?:and|but|while|as|which|including)\b|,\s+(?=[a-z]+\s+(?:will|are to|is to)\b)")
+# the parties as a whole, in what their side says they would do
+BOTH_SIDES = re.compile(r"(?:the two|both|all) (?:sides|governments|countries|parties)|the parties", re.I)
+SETTLED_LEAD = re.compile(r"\s*(?:and|but|while|also)\s+|\s*(?:Under|In|With) (?:the|its|this) [\w\s-]{2,40}?,\s*")
+# a statement of what someone would do: "X said the two governments would hold a meeting"
+STATED_WOULD = re.compile(
+    r"\b(?:said|announced|stated|added|confirmed)\s+(?:that\s+)?(?P<subj>(?:[\w'’-]+\s+){0,5}?[\w'’-]+)\s+"
+    r"(?:would|will|(?:are|were|is|was) to)\s+(?P<rest>(?!be\b)[a-z][^.;]*)"
+)
+# words of places and organisations: a capitalised name holding one is not a person's
+NOT_PERSON_WORDS = {
+    "Police", "Guard", "Ministry", "Office", "Agency", "Service", "Services", "Group", "Court", "Organisation",
+    "Organization", "International", "Committee", "Department", "Bank", "Watch", "Rights", "Cross", "Crescent",
+    "Doctors", "Children", "Islands", "Island", "Sea", "Strait", "Bay", "Lake", "River", "Mount", "Valley",
+    "Region", "Province", "City", "Peninsula", "Desert", "Horn", "Border", "Navy", "Army", "Forces", "Party", "News",
+    "Press", "Times", "Post", "Institute", "University", "Centre", "Center", "Foundation", "Association", "Network",
+    "Programme", "Program", "Initiative", "Alliance", "Movement", "Front", "Coalition", "Company", "Corporation",
+    "Operation", "Mission", "Route", "Republic", "Kingdom", "States", "Emirates", "Parliament", "Assembly",
+    "Government", "Authority", "Authorities", "Crossing", "Airport", "Port", "Harbour", "Square", "Palace", "House",
+    "Street", "Avenue", "Hall", "Tower", "Day", "Week", "Year", "Act", "Law", "Pact", "Treaty", "Agreement", "Deal",
+    "Accord", "Protocol", "Convention", "Charter", "Report", "Team", "Force", "Unit", "Board",
+} | NOT_NAME_WORDS  # fmt: skip
+# a host receiving guests (Extractor._reception): the verb, the words between it and a named guest, guests unnamed
+RECEIVED = re.compile(r"\b(?:received|receives|welcomed|welcomes)\b")
+GUEST_LEAD = re.compile(r"\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,3}(?:[a-z-]+\s+){0,2}?(?:[A-Z][\w'’-]*\s+){0,2}")
+GUESTS = re.compile(
+    r"\s+(?:him|her|them|the (?:delegations?|ministers|leaders|visitors|guests|participants)|"
+    r"(?:his|her|their) (?:[A-Z]\w+ )?(?:counterparts?|guests?|colleagues?))\b"
+)
+# an apposition between a name and its verb: "Matteo Villa, a researcher at a think tank, said"
+_APPOSITION = r",\s+(?:a|an|the)\s+[a-z][^,.;\"“”]{2,80},"
+APPOSITION = re.compile(_APPOSITION + r"\s*")
+# what follows a person's name given without a title: a speech verb, or an apposition then one
+UNTITLED_NAME_FOLLOWED = re.compile(
+    rf"(?:{_APPOSITION})?\s+(?:also\s+)?"
+    r"(?:said|says|told|added|stressed|warned|insisted|argued|noted|explained|declared|wrote|announced)\b"
+)
+# pronouns resolved when their antecedent is clear (Extractor._pronouns)
+SUBJECT_PLACE = re.compile(r"|.*(?:[,;]\s*(?:and|but)?|\b(?:and|but))\s*")  # before a pronoun that is a subject
+PRONOUN = re.compile(r"\b(?:(?P<person>[Hh]e|[Ss]he|him)|(?P<thing>[Ii]t|[Tt]hey))\b")
+EXPLETIVE = re.compile(
+    r"\s+(?:is|was|seems|seemed|appears|appeared|remains|remained|would be|will be|has been|had been|may|might|"
+    r"could|must|should|also emerged)\b|['’]s\b"
+)
 COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?P<right>[^.;]+)")
 
 # A sentence is searched for one of these patterns only when it holds one of the words every match
@@ -335,12 +407,21 @@ COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?
 GATED = (
     MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE, NEGATED_PRESENCE,
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
-    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, HELD, TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE,
-    TITLE_AFTER, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN,
-    WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
+    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, HELD, TOOK_PLACE, CAPITAL_OF,
+    TITLE_BEFORE, TITLE_AFTER, STATED_WOULD, RECEIVED, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN,
+    CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN, WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP,
+    IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
+
+
+def _day_shift(m: re.Match[str]) -> int:
+    """Days a DAY_OFFSET match moves from its anchor: -1 for "the day before", +2 for "two days later"."""
+    if m.group("adj"):
+        return -1 if fold(m.group("adj")) == "previous" else 1
+    n = NUMBERS[fold(m.group("n"))]
+    return -n if fold(m.group("dir")) in ("before", "earlier") else n
 
 
 def slug(text: str) -> str:
@@ -434,6 +515,7 @@ class _Sentence:
     quotes: list[tuple[int, int]]
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
     body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
+    anchor: str | None = None  # the last date named before the sentence ("the day before" counts from it)
     # patterns that cannot match ``text`` (none of their required words is there): not searched for
     ruled_out: frozenset[re.Pattern[str]] = frozenset()
 
@@ -481,6 +563,14 @@ class Extractor:
         self.gazetteer = Gazetteer(registry, {**EXTRA_NAMES, **capitalised})
         # actors named by a demonym or short name before a title: "Tunisian", "Commission"
         self.named_before_titles = set(BODY_SHORT.values()) | set(self.gazetteer.demonyms.values())
+        # capitalised words of the registry's names: a name holding one is not a person's
+        self.registry_words = {
+            word
+            for actor in registry.actors.values()
+            for phrase in (actor.label, actor.full_name or "", *actor.aliases, *actor.metonyms, *actor.demonyms)
+            for word in re.findall(r"[\w'’-]+", phrase)
+            if word[:1].isupper()
+        }
         # topic id -> compiled pattern of its labels and cue words
         # one pattern for all topics: a word -> its topic ids (a word may signal several topics)
         self.topic_of: dict[str, set[str]] = {}
@@ -530,6 +620,12 @@ class Extractor:
                     published = found[0] if found else None
                     year = int(published[:4]) if published else None
             sentences.append(sentence)
+        if any(sentence.find(DAY_OFFSET) for sentence in sentences):
+            last_date = None
+            for sentence in sentences:  # what "the day before" counts from, in each sentence
+                sentence.anchor = last_date
+                found = self._date(sentence, published)
+                last_date = found[0] if found else last_date
         clock.lap("sentences")
         hits = self.gazetteer.find(text)
         places = _Places()
@@ -566,6 +662,7 @@ class Extractor:
                         draft.relate(hit.actor, "partOf", inner.actor, (hit.start, hit.end), 0.6)
         clock.lap("actors")
         persons = self._persons(draft, sentences, actor_hits)
+        self._pronouns(draft, sentences, actor_hits)
         clock.lap("persons")
         self._more_places(text, sentences, actor_hits, places)
         self._later_meetings(draft, sentences, places, published)
@@ -579,6 +676,7 @@ class Extractor:
             if document:
                 self._topics(draft, document, draft.text[a:b], (a, b), 0.5)
         self._commitments(draft, sentences, actor_hits, meeting)
+        self._settled_commitments(draft, sentences, actor_hits, persons)
         self._documents_dated_by_meeting(draft)
         clock.lap("agreements")
         self._cooperation(draft, sentences, actor_hits)
@@ -651,6 +749,8 @@ class Extractor:
                     default=0,
                 )
                 words = words[cut:]
+                if words and words[0].rstrip(".") in HONORIFICS:
+                    words = words[1:]  # "Ms Meloni" is Meloni
                 if len(words) < 2:
                     continue
                 name = " ".join(words)
@@ -666,6 +766,11 @@ class Extractor:
                     draft, sentence, m.end(), hits
                 )
                 if not found:
+                    if self._untitled_person(text, name, start, m.end(), sentence):
+                        pid = slug(name)
+                        draft.entity(pid, type="Person", label=name)
+                        draft.mention(pid, start, start + len(name))
+                        surnames.setdefault(self._surname(name), pid)
                     continue
                 actor, post_slug, post_label, title_span = found
                 if post_slug.startswith("commissioner") and actor in COMMISSION_OF:
@@ -706,6 +811,73 @@ class Extractor:
             for m in re.finditer(pattern, text):
                 draft.mention(pid, m.start(), m.end())
         return represents
+
+    def _untitled_person(self, text: str, name: str, start: int, end: int, sentence: _Sentence) -> bool:
+        """A name without a title is a person's when it is two to four capitalised words, none of them
+        a word of a registry name or a word of places and organisations ("Islands", "Police",
+        "Watch"), not after "the", and it goes on with a speech verb ("Matteo Villa said") or an
+        apposition ("Matteo Villa, a researcher at …, said")."""
+        words = name.split()
+        if not 2 <= len(words) <= 4 or re.search(r"\b[Tt]he\s+$", text[max(sentence.start, start - 5) : start]):
+            return False
+        if any(w in self.registry_words or w in NOT_PERSON_WORDS or w.upper() == w for w in words):
+            return False
+        return bool(UNTITLED_NAME_FOLLOWED.match(text, end, sentence.end))
+
+    def _pronouns(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
+        """Pronouns whose antecedent is clear become mentions of it: "he", "she" or "him" the person
+        named last in the same or the sentence before (passing over one the text calls "Mr" for
+        "she", "Ms" or "Mrs" for "he"); "it" or "they" as a subject the one registry actor of the
+        sentence before, when no person, document or meeting there could be meant too. Anything else
+        is left alone (no guess)."""
+        text = draft.text
+        person_mentions = sorted(
+            (a, eid) for eid, ent in draft.entities.items() if ent.type == "Person" for a, _b in ent.mentions
+        )
+        person_starts = [a for a, _eid in person_mentions]
+        gender: dict[str, str] = {}
+        if ("Mr" in text or "Ms" in text) and HONORIFIC.search(text):
+            for eid in {eid for _a, eid in person_mentions}:
+                surname = re.escape(self._surname(draft.entities[eid].label or eid))
+                for title in re.finditer(rf"\b(?P<t>Mr|Ms|Mrs)\.?\s+{surname}\b", text):
+                    gender[eid] = "he" if title.group("t") == "Mr" else "she"
+        sentence_starts = [s.start for s in sentences]
+        for m in PRONOUN.finditer(text):
+            index = bisect.bisect_right(sentence_starts, m.start()) - 1
+            s = sentences[index] if index >= 0 else None
+            if s is None or m.start() >= s.end or s.inside_quote(m.start()):
+                continue
+            previous = sentences[index - 1] if index else None
+            if m.group("person"):
+                said = "she" if fold(m.group("person")) == "she" else "he"
+                lo = bisect.bisect_left(person_starts, previous.start if previous else s.start)
+                hi = bisect.bisect_left(person_starts, m.start())
+                found = [eid for _a, eid in person_mentions[lo:hi] if gender.get(eid, said) == said]
+                if found:
+                    draft.mention(found[-1], m.start(), m.end())
+                continue
+            if previous is None or not SUBJECT_PLACE.fullmatch(text, s.start + s.body, m.start()):
+                continue  # only a subject: at the start of the sentence or of a clause
+            if fold(m.group("thing")) == "it" and EXPLETIVE.match(text, m.end()):
+                continue  # "it was agreed", "it is important"
+            actors = {h.actor for h in self._hits_in(hits, previous.start, previous.end)}
+            named_persons = bisect.bisect_left(person_starts, previous.end) - bisect.bisect_left(
+                person_starts, previous.start
+            )
+            if len(actors) != 1 or named_persons:
+                continue
+            actor = next(iter(actors))
+            if self.registry.actors[actor].type == "Place" or (
+                fold(m.group("thing")) == "it" and (previous.find(MEETING_NOUNS) or self._names_document(previous))
+            ):
+                continue
+            draft.mention(actor, m.start(), m.end())
+            bisect.insort(hits, NameHit(m.start(), m.end(), actor, "pronoun"), key=lambda h: h.start)
+
+    @staticmethod
+    def _names_document(s: _Sentence) -> bool:
+        """The sentence names an agreement or document ("it" could be that)."""
+        return any(s.find(pattern) for pattern, _cls, _base in AGREEMENT_NOUNS) or bool(s.find(GENERIC_AGREEMENT))
 
     @staticmethod
     def _surname(name: str) -> str:
@@ -949,8 +1121,9 @@ class Extractor:
             for pid in places.within(b, s.end):
                 places.use(draft, pid)
                 draft.relate(mid, "locatedIn", pid, (s.start, s.end), 0.6)
-            tail = _Sentence(b, s.end, draft.text[b : s.end], False, [])
-            when = self._date(tail, published)
+            # its date is after the phrase ("at a summit on Friday"), or it is "a day before" it
+            tail = _Sentence(s.start, s.end, s.text, False, [], body=b - s.start, anchor=s.anchor)
+            when = self._date(tail, published) or self._date_of_other(s, m.start("phrase"), published)
             if when:
                 draft.relate(mid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
             self._topics(draft, mid, s.text, (s.start, s.end), 0.4)
@@ -1016,7 +1189,8 @@ class Extractor:
             if index == 0 or (s.find(PARTICIPATION) and not s.find(COMMITMENT)):
                 self._topics(draft, mid, s.text, (s.start, s.end), 0.5)
             self._organiser_and_host(draft, s, hits, persons, mid)
-            self._meeting_place_and_date(draft, s, mid, places, published)
+            received = self._reception(draft, s, hits, mid)
+            self._meeting_place_and_date(draft, s, mid, places, published, received)
         if not any(r.subject == mid and r.predicate == "date" for r in draft.relations.values()):
             # news leads with the event: the first dated sentence of the lead
             for s in sentences[1:3]:
@@ -1058,10 +1232,52 @@ class Extractor:
                     if predicate == "hosted":
                         draft.relate(who, "participatedIn", mid, evidence, 0.7, role=role)
 
+    def _reception(self, draft: _Draft, s: _Sentence, hits: list[NameHit], mid: str) -> bool:
+        """ "X received Y", "X welcomed the delegations": X hosted the meeting and took part in it, Y took
+        part (True when so). Y must be a person, an actor or guests ("him", "the delegations");
+        "received 100 million euros" or "welcomed the decision" host nothing."""
+        text = draft.text
+        m = s.find(RECEIVED)
+        if not m or s.inside_quote(s.start + m.start()) or s.find(HOSTED):
+            return False  # (a host the sentence names outright is the host, not whoever welcomed guests)
+        verb_start, verb_end = s.start + m.start(), s.start + m.end()
+        persons = [
+            (a, b, eid)
+            for eid, ent in sorted(draft.entities.items())
+            if ent.type == "Person"
+            for a, b in ent.mentions
+            if s.start <= a < s.end
+        ]
+        # the guest: right after the verb, past a title at most ("received Tunisian President Kais Saied")
+        guests = [eid for a, _b, eid in persons if verb_end <= a and GUEST_LEAD.fullmatch(text, verb_end, a)]
+        guests += [
+            h.actor for h in self._hits_in(hits, verb_end, s.end) if GUEST_LEAD.fullmatch(text, verb_end, h.start)
+        ]
+        if not guests and not GUESTS.match(text, verb_end):
+            return False
+        # the host: the person, else the actor, named last before the verb in its clause
+        clause = s.start + max([s.body] + [s.text.rfind(c, 0, m.start()) + 1 for c in ";:"])
+        before = [(b, eid) for a, b, eid in persons if clause <= a and b <= verb_start]
+        before += [
+            (h.end, h.actor) for h in self._hits_in(hits, clause, verb_start) if not POSSESSIVE.match(text, h.end)
+        ]
+        if not before:
+            return False
+        end, host = max(before)
+        if self._negated(s, verb_start, verb_end) or verb_start - end > 60:
+            return False
+        role = draft.post_of(host)
+        evidence = (s.start, s.end)
+        draft.relate(host, "hosted", mid, evidence, 0.7, role=role)
+        draft.relate(host, "participatedIn", mid, evidence, 0.7, role=role)
+        for guest in guests[:1]:
+            draft.relate(guest, "participatedIn", mid, evidence, 0.7, role=draft.post_of(guest))
+        return True
+
     def _meeting_place_and_date(
-        self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None
+        self, draft: _Draft, s: _Sentence, mid: str, places: _Places, published: str | None, received: bool = False
     ) -> None:
-        if not (s.find(MEETING_NOUNS) or s.find(TOOK_PLACE)):
+        if not (received or s.find(MEETING_NOUNS) or s.find(TOOK_PLACE)):
             return
         online = s.find(ONLINE)
         if online and not s.inside_quote(s.start + online.start()):
@@ -1088,19 +1304,35 @@ class Extractor:
 
     @staticmethod
     def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
+        """The date a sentence gives: a calendar date, a weekday ("on Sunday" is the last one before
+        the article's date, "will meet on Tuesday" the next), yesterday, today or tomorrow, or a day
+        counted from the last date named before ("the day before"). A week or a month ("last
+        week", "earlier this month") gives none: the format records days only."""
         pub = dt.date.fromisoformat(published) if published else None
         m = None if DATE_RE in s.ruled_out else DATE_RE.search(s.text, s.body)
         if not m:
             rel = None if RELATIVE_DAYS in s.ruled_out else RELATIVE_DAYS.search(s.text, s.body)
             if rel and pub and not s.inside_quote(s.start + rel.start()):
-                back = 1 if fold(rel.group("rel")) == "yesterday" else 0
-                return (pub - dt.timedelta(days=back)).isoformat(), (s.start + rel.start(), s.start + rel.end())
+                shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[fold(rel.group("rel"))]
+                return (pub + dt.timedelta(days=shift)).isoformat(), (s.start + rel.start(), s.start + rel.end())
+            off = None if DAY_OFFSET in s.ruled_out else DAY_OFFSET.search(s.text, s.body)
+            anchor = dt.date.fromisoformat(s.anchor) if s.anchor else pub
+            if off and anchor and not off.group("conj") and not s.inside_quote(s.start + off.start()):
+                return (anchor + dt.timedelta(days=_day_shift(off))).isoformat(), (
+                    s.start + off.start(),
+                    s.start + off.end(),
+                )
             return None
         span = (s.start + m.start(), s.start + m.end())
         if m.group("wd"):
             if not pub:
                 return None
-            back = (pub.weekday() - WEEKDAYS.index(fold(m.group("wd")))) % 7
+            day = WEEKDAYS.index(fold(m.group("wd")))
+            which = fold(m.group("wq"))
+            clause = re.split(r"[,;:]", s.text[: m.start()])[-1]
+            if which in ("next", "coming") or (which != "last" and FUTURE_TENSE.search(clause)):
+                return (pub + dt.timedelta(days=(day - pub.weekday()) % 7 or 7)).isoformat(), span
+            back = (pub.weekday() - day) % 7 or (7 if which == "last" else 0)
             return (pub - dt.timedelta(days=back)).isoformat(), span
         day = int(m.group("d1") or m.group("d2"))
         month = MONTHS[fold(m.group("m1") or m.group("m2"))]
@@ -1113,6 +1345,20 @@ class Extractor:
         except ValueError:
             return None
 
+    def _date_of_other(self, s: _Sentence, before: int, published: str | None) -> tuple[str, tuple[int, int]] | None:
+        """ "signed it on Thursday, a day before EU leaders were due to meet": the date of the event
+        after "a day before" (which ends before ``before``), counted from the date named ahead of it."""
+        off = None if DAY_OFFSET in s.ruled_out else DAY_OFFSET.search(s.text, s.body, before)
+        if not off or not off.group("conj"):
+            return None
+        ahead = _Sentence(s.start, s.start + off.start(), s.text[: off.start()], False, [], body=s.body)
+        known = self._date(ahead, published)
+        anchor = known[0] if known else (s.anchor or published)
+        if anchor is None:
+            return None
+        when = dt.date.fromisoformat(anchor) - dt.timedelta(days=_day_shift(off))
+        return when.isoformat(), (s.start + off.start(), s.start + off.start() + len(off.group().rstrip()))
+
     # -- who said it ---------------------------------------------------------------------------
 
     def _speaker(self, draft: _Draft, s: _Sentence, hits: list[NameHit]) -> str | None:
@@ -1124,14 +1370,13 @@ class Extractor:
             if not re.search(r"[\"“”]", lead):
                 for eid, ent in sorted(draft.entities.items()):
                     if ent.type == "Person" and any(
-                        s.start <= a and b <= cut and cut - b < 30 for a, b in ent.mentions
+                        s.start <= a and b <= cut and (cut - b < 30 or APPOSITION.fullmatch(draft.text, b, cut))
+                        for a, b in ent.mentions
                     ):
                         return eid
                 near = [h for h in self._hits_in(hits, s.start, cut) if cut - h.end < 30]
                 if near:
                     return near[-1].actor
-                if re.search(r"\b(?:he|she)\s+(?:\w+\s+)?$", lead, re.I):  # "She later told reporters"
-                    return self._last_person(draft, cut)
         m = s.find(SAID_BY)
         if m:
             start = s.start + m.start("rest")
@@ -1294,9 +1539,6 @@ class Extractor:
                     found += [(x, eid) for x, y in ent.mentions if a <= x and y <= b]
             found += [(h.start, h.actor) for h in hits if a <= h.start and h.end <= b]
             if not found:
-                pronoun = re.search(r"\b(?:he|she)\b", text[a:b], re.I)
-                if pronoun:
-                    return self._last_person(draft, a)
                 return None
             return sorted(found)[-1 if last else 0][1]
 
@@ -1323,16 +1565,6 @@ class Extractor:
         if verb:
             return who_in(clause_start, clause_start + verb.start(), last=True)
         return None
-
-    @staticmethod
-    def _last_person(draft: _Draft, before: int) -> str | None:
-        best: tuple[int, str] | None = None
-        for eid, ent in draft.entities.items():
-            if ent.type == "Person":
-                for x, _y in ent.mentions:
-                    if x < before and (best is None or x > best[0]):
-                        best = (x, eid)
-        return best[1] if best else None
 
     def _collective(self, draft: _Draft, phrase: str, meeting: str) -> list[str]:
         """Who "the participants", "they" or "the ministers" are: registry participants of the meeting.
@@ -1561,6 +1793,140 @@ class Extractor:
                                 object_is_literal=True,
                             )
                     self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    def _settled_commitments(
+        self,
+        draft: _Draft,
+        sentences: list[_Sentence],
+        hits: list[NameHit],
+        persons: dict[str, str],
+    ) -> None:
+        """Commitments stated without a commitment verb (annotation guide, "Claims and commitments"):
+        an undertaking stated as settled beside agreed undertakings of the same or the sentence
+        before ("They agreed to …. Patrols are to resume"; modality agreed), money a named actor will
+        put in ("X will back the plan with 50 million euros"; pledged), and what a party says the
+        parties would do ("Italian officials said the two governments would hold a review"; stated,
+        in place of a claim)."""
+        text = draft.text
+        commitments = [eid for eid, e in draft.entities.items() if e.type == "Commitment" and e.mentions]
+        mentions = {c: sorted(draft.entities[c].mentions) for c in commitments}
+        for index, s in enumerate(sentences):
+            if s.background:
+                continue
+            near = [x for x in sentences[max(0, index - 1) : index + 1] if not x.background]
+            context = [c for c in commitments if any(x.start <= a < x.end for x in near for a, _b in mentions[c])]
+            for m in s.finditer(STATED_WOULD, text):
+                self._stated_commitment(draft, s, m, hits, persons, self._document_of(draft, s))
+            if not context and not DIGIT.search(s.text):
+                continue  # neither beside agreed undertakings nor a sum of money: nothing settled to find
+            for m in s.finditer(SETTLED, text):
+                if s.inside_quote(m.start()) or any(a <= m.start() < b for c in commitments for a, b in mentions[c]):
+                    continue
+                before = s.text[: m.start() - s.start]
+                clause_start = s.start + max([s.body] + [before.rfind(c) + 1 for c in ",;:"])
+                lead = SETTLED_LEAD.match(text, clause_start, m.start())
+                subject_start = lead.end() if lead else clause_start
+                subject = text[subject_start : m.start()]
+                if not subject.strip() or REPORTED.search(text, s.start, m.start()) or SPEECH.search(subject):
+                    continue
+                tail = text[m.end() : s.end]
+                cut = SETTLED_END.search(tail)
+                end = m.end() + (cut.start() if cut else len(tail.rstrip(". ")))
+                clause = text[subject_start:end]
+                named = [
+                    h.actor
+                    for h in self._hits_in(hits, subject_start, m.start())
+                    if not POSSESSIVE.match(text, h.end) and not self._negated(s, h.start, h.end)
+                ]
+                money = MONEY.search(clause)
+                if context:  # beside agreed undertakings: one more, by the same parties at the same meeting
+                    parties = named or self._parties_of(draft, context, "partyTo")
+                    modality = "pledged" if money else "agreed"
+                    at = self._parties_of(draft, context, "adoptedAt")
+                elif named and money:  # "X will back the plan with 50 million euros"
+                    parties, modality, at = named, "pledged", []
+                else:  # what the article's document provides is its content (its `about`), not a commitment
+                    continue
+                self._add_commitment(draft, s, clause, (subject_start, end), parties, modality, at)
+
+    def _stated_commitment(
+        self,
+        draft: _Draft,
+        s: _Sentence,
+        m: re.Match[str],
+        hits: list[NameHit],
+        persons: dict[str, str],
+        document: str | None,
+    ) -> None:
+        """ "Spanish officials said the two governments would hold a review": the parties' commitment,
+        stated by the speaker, when the subject is the speaker's side or both sides; the claim the
+        sentence gave is taken back."""
+        text = draft.text
+        if s.inside_quote(m.start()) or NEGATION.search(m.group("rest")):
+            return
+        speaker = self._speaker(draft, s, hits)
+        side = persons.get(speaker or "", speaker)
+        if side not in self.registry.actors:
+            return
+        subject = m.group("subj")
+        a = m.start("subj")
+        named = [h.actor for h in self._hits_in(hits, a, m.end("subj")) if not POSSESSIVE.match(text, h.end)]
+        if named:
+            if set(named) != {side}:
+                return  # what a third party would do is the speaker's claim
+            parties = named
+        elif BOTH_SIDES.fullmatch(subject.strip()):
+            parties = self._parties_of(draft, [document], "partyTo") if document else []
+            if side not in parties:
+                return
+        else:
+            return
+        end = m.end("rest") - len(m.group("rest")) + len(m.group("rest").rstrip(" ."))
+        cid = self._add_commitment(draft, s, text[a:end], (a, end), parties, "stated", [], stated_by=side)
+        # the statement is the commitment, not also a claim of the speaker
+        for eid, ent in list(draft.entities.items()):
+            if ent.type == "Claim" and eid != cid and any(x <= a < y or a <= x < end for x, y in ent.mentions):
+                del draft.entities[eid]
+                for key in [k for k in draft.relations if eid in (k[0], k[2])]:
+                    del draft.relations[key]
+
+    def _add_commitment(
+        self,
+        draft: _Draft,
+        s: _Sentence,
+        clause: str,
+        span: tuple[int, int],
+        parties: list[str],
+        modality: str,
+        meetings: list[str],
+        stated_by: str | None = None,
+    ) -> str | None:
+        """A Commitment of ``parties`` stated by ``clause`` (at ``span``), adopted at ``meetings``; its
+        id, or None without parties."""
+        if not parties:
+            return None
+        words = [w for w in re.findall(r"[a-z]+", clause.lower()) if len(w) > 3][:4]
+        cid = "commitment-" + ("-".join(words) or str(len(draft.entities)))
+        draft.entity(cid, type="Commitment", label=re.sub(r"\s+", " ", clause.strip())[:90])
+        draft.mention(cid, *span)
+        for party in parties:
+            draft.relate(party, "partyTo", cid, (s.start, s.end), 0.55, stated_by=stated_by)
+        draft.relate(cid, "modality", f"modality:{modality}", span, 0.6)
+        for meeting in meetings:
+            draft.relate(cid, "adoptedAt", meeting, (s.start, s.end), 0.5)
+        self._topics(draft, cid, clause, span)
+        return cid
+
+    @staticmethod
+    def _parties_of(draft: _Draft, commitments: list[str], predicate: str) -> list[str]:
+        """Who is ``partyTo`` the given commitments or documents (or where they were ``adoptedAt``)."""
+        found = set()
+        for r in draft.relations.values():
+            if r.predicate == predicate == "partyTo" and r.object in commitments:
+                found.add(r.subject)
+            elif r.predicate == predicate != "partyTo" and r.subject in commitments:
+                found.add(r.object)
+        return sorted(found)
 
     @staticmethod
     def _documents_dated_by_meeting(draft: _Draft) -> None:

@@ -25,6 +25,11 @@ ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’»)\]]*)(\s+)(?=[\"“‘«(\[]?[A-Z0-9À-Þ-])")
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»"}
 _OPENING_QUOTE = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
+# the attribution a quotation goes on to: '…," she said', '…." Meloni said.', '…," said Meloni.'
+_SPEECH_VERBS = r"(?:said|says|added|told|stressed|insisted|warned|wrote|declared|explained|asked)"
+_ATTRIBUTION = re.compile(
+    rf"\s*(?:[,;]|[a-z]|(?:[A-Z][\w'’.-]*\s+){{1,4}}{_SPEECH_VERBS}\b(?:\s+reporters)?\s*[.,;!?])"
+)
 # nouns that, after a demonym, name the state's government: "Tunisian authorities", "the Italian side"
 DEMONYM_HEADS = (
     "authorities", "government", "side", "officials", "delegation", "administration", "executive",
@@ -39,6 +44,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: split at line breaks and at sentence-final punctuation before a capital.
 
     Leading and trailing whitespace is left out of every span; empty lines give no sentence.
+    A full stop inside a quotation that goes on to its attribution does not end the sentence:
+    '"We must act. Lives are lost," she said.' and '"Lives are lost." Meloni said.' are one sentence each.
     """
     out: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
@@ -46,11 +53,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         chunk = line.group()
         pieces = []
         cursor = 0
+        quotes = find_quotes(chunk, 0, len(chunk)) if _OPENING_QUOTE.search(chunk) else []
         for m in _BOUNDARY.finditer(chunk):
             before = chunk[cursor : m.start()]
             word = re.search(r"([\w.]+)$", before)
             last = (word.group(1) if word else "").lower().rstrip(".")
             if m.group(1) == "." and (last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+                continue
+            if quotes and _quoted_and_attributed(chunk, quotes, m):
                 continue
             end = m.end(2)
             pieces.append((cursor, end))
@@ -63,6 +73,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if right > left:
                 out.append((start + a + left, start + a + right))
     return out
+
+
+def _quoted_and_attributed(chunk: str, quotes: list[Quote], m: re.Match[str]) -> bool:
+    """The sentence-final punctuation ``m`` is inside a quotation whose closing mark is followed by
+    its attribution (or by the rest of a sentence in lower case)."""
+    for q in quotes:
+        if q.start < m.start(1) < q.end:
+            return bool(_ATTRIBUTION.match(chunk, q.end if q.end > m.end(2) else m.end(3)))
+    return False
 
 
 @dataclass(frozen=True)
