@@ -102,3 +102,27 @@ def test_kg_sorts_as_the_engine_does(built: tuple[ox.Store, Dataset], path: Path
     _, keys = split_order(text)
     columns = [names.index(name) for name, _ in keys]
     assert [[row[i] for i in columns] for row in rows] == [[row[i] for i in columns] for row in engine_rows]
+
+
+# cooperation-network and meeting-network read these predicates' triples instead of the facts'
+# kg:Assertion records: the same in a built graph, which this checks on the test corpus
+FACT_PREDICATES = (
+    "cooperatesWith", "partyTo", "signed", "funds", "participatedIn", "organized", "hosted", "locatedIn", "heldFrom"
+)  # fmt: skip
+
+
+def test_fact_triples_are_those_of_their_assertions(built: tuple[ox.Store, Dataset]) -> None:
+    store, _ = built
+    values = " ".join(f"kg:{name}" for name in FACT_PREDICATES)
+    prefixes = (
+        "PREFIX kg: <https://w3id.org/migration-kg/ontology#> "
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+    )
+    _, direct = on_store(store, f"{prefixes} SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}")
+    _, asserted = on_store(
+        store,
+        f"{prefixes} SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} "
+        "?fact a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }",
+    )
+    assert len({p for _s, p, _o in direct}) >= 5  # most of the predicates occur in the corpus
+    assert set(direct) == set(asserted)

@@ -1,0 +1,112 @@
+"""Where a named query's time goes on a built store: evaluating it, reading its answer, kg's own work.
+
+Usage:
+    python bench/bench_query_cost.py STORE [--repeat 7] [QUERY ...]
+
+STORE is a built store folder (``<out>/store``, e.g. one kept by ``bench_corpus.py --keep DIR``).
+For each named query (all by default), medians in ms of CPU time (the engine runs in the calling
+thread, so CPU time is what the query costs, less disturbed than wall time by other processes on
+a shared machine) of:
+
+- *evaluate*: the engine alone, its solutions counted and none of their terms read. A SELECT is
+  wrapped as ``SELECT (COUNT(*) AS ?n) WHERE { { <query> } }``, a CONSTRUCT's WHERE clause is
+  counted the same way (without the final ORDER BY, which kg applies itself);
+- *read*: the query run and every term of its answer read out of the store: a SELECT's solutions
+  as pyoxigraph terms, a CONSTRUCT's triples written as N-Triples by pyoxigraph (in Rust);
+- *execute*: ``kg.query.execute``, what `kg query` times in the README: the rows also turned into
+  strings and sorted, a CONSTRUCT's triples sorted and written as Turtle.
+
+pyoxigraph keeps each string once in the database and reads it back each time a term is read, so
+*read* minus *evaluate* grows with the number of terms in the answer whatever the query's plan:
+*µs/term* is that difference per term (shown for answers of at least 10,000 terms; for small ones
+it is noise, and wrapping a query in a count can change its plan). A query whose *read* is above
+a latency target with a small *evaluate* is bound by the size of its answer, not by its plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+MIN_TERMS = 10_000  # below this many terms in the answer, µs/term is not shown
+_CONSTRUCT = re.compile(r"\bCONSTRUCT\s*\{.*?\}\s*WHERE\s*", re.S)
+
+
+def median_ms(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
+    """Median CPU time of ``run`` in ms, and its last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.process_time()
+        result = run()
+        times.append((time.process_time() - start) * 1000)
+    return statistics.median(times), result
+
+
+def costs(store: Any, text: str, repeat: int) -> dict[str, Any]:
+    """Rows, terms and the three medians of one query on one store."""
+    import pyoxigraph as ox
+
+    from kg.query import execute, split_order
+
+    body, _keys = split_order(text)
+    lines = body.splitlines()
+    prologue = "\n".join(line for line in lines if line.startswith("PREFIX"))
+    rest = "\n".join(line for line in lines if not line.startswith("PREFIX"))
+    construct = _CONSTRUCT.search(rest)
+
+    def run(query: str) -> Any:
+        return store.query(query, use_default_graph_as_union=True)
+
+    if construct:
+        counting = f"{prologue}\nSELECT (COUNT(*) AS ?n) WHERE {rest[construct.end() :]}"
+
+        def read() -> tuple[int, int]:
+            triples = (run(body).serialize(format=ox.RdfFormat.N_TRIPLES) or b"").count(b"\n")
+            return triples, 3 * triples
+    else:
+        counting = f"{prologue}\nSELECT (COUNT(*) AS ?n) WHERE {{ {{\n{rest}\n}} }}"
+
+        def read() -> tuple[int, int]:
+            rows = [tuple(solution) for solution in run(body)]
+            return len(rows), sum(1 for row in rows for term in row if term is not None)
+
+    evaluate, _ = median_ms(repeat, lambda: next(iter(run(counting)))["n"].value)
+    reading, (rows, terms) = median_ms(repeat, read)
+    executing, _ = median_ms(repeat, lambda: execute(store, text))
+    per_term = (reading - evaluate) * 1000 / terms if terms >= MIN_TERMS else None
+    return {"rows": rows, "terms": terms, "evaluate": evaluate, "read": reading, "execute": executing, "us": per_term}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("store", type=Path, help="a built store folder (<out>/store)")
+    parser.add_argument("queries", nargs="*", help="named queries (default: all of queries/)")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    from kg.store import open_read_only
+
+    store = open_read_only(args.store)
+    names = args.queries or sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
+    print("CPU time in ms, medians of", args.repeat, "runs")
+    print(f"{'query':32}{'rows':>9}{'terms':>10}{'evaluate':>10}{'read':>9}{'execute':>9}{'µs/term':>9}")
+    for name in names:
+        c = costs(store, (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8"), args.repeat)
+        per_term = "-" if c["us"] is None else f"{c['us']:.2f}"
+        print(
+            f"{name:32}{c['rows']:>9,}{c['terms']:>10,}{c['evaluate']:>10.1f}{c['read']:>9.1f}"
+            f"{c['execute']:>9.1f}{per_term:>9}",
+            flush=True,
+        )
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
