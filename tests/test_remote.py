@@ -590,6 +590,10 @@ def local_triples(ntriples: bytes) -> set[tuple[str, str, str]]:
     }
 
 
+# `kg push` with batches of 5 graphs (kg.remote.BATCH_GRAPHS) instead of 50
+SMALL_BATCH_PUSH = "import sys, kg.remote; kg.remote.BATCH_GRAPHS = 5; from kg.cli import main; main(sys.argv[1:])"
+
+
 @pytest.mark.server
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "how"), [("virtuoso", "server killed"), ("oxigraph", "server killed"),
@@ -602,9 +606,11 @@ def test_push_stopped_midway_leaves_each_graph_old_or_new(
     articles = sorted(g for g in old if "/article/syn-" in g)
     with running(name, tmp_path) as server:
         push_store(corpus_store, server.endpoint())
-        # push the second corpus from another process; pause it once some graphs are swapped
+        # push the second corpus from another process; pause it once some graphs are swapped. Its
+        # batches are small, so that many are left when the watcher sees the first ones swapped
+        # (with the default 50 graphs a batch, a loaded machine could see the push end first)
         push = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "push", "--store", str(corpus_store_v2), *server.push_args()],
+            [sys.executable, "-c", SMALL_BATCH_PUSH, "push", "--store", str(corpus_store_v2), *server.push_args()],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
