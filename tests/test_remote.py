@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import os
+import random
 import re
 import shutil
 import signal
@@ -653,6 +654,54 @@ def test_push_stopped_midway_leaves_each_graph_old_or_new(
     assert stopped_old <= set(report.uploaded) and len(swapped_before - set(report.uploaded)) >= 5
     remote.pop(PUSH_STATE_GRAPH)
     assert remote == {g: new[g].triples for g in new}
+
+
+PUSH_KILL_TRIALS = 10
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_kill_9_during_push_at_random_moments(tmp_path: Path, corpus_store: Path, corpus_store_v2: Path) -> None:
+    """kill -9 of `kg push` at random moments, 10 trials: each remote graph is the old or the new one.
+
+    Each trial starts from the remote holding the first corpus, starts a push of the second and
+    kills it after a random share of the time a whole push takes. Then every article graph must be
+    the old one or the new one, complete, and a push of the first corpus must bring the remote back
+    to it (leaving nothing of the killed push behind) for the next trial.
+    """
+    rnd = random.Random(20261125)
+    old = {g.name: g for g in local_graphs(corpus_store)}
+    new = {g.name: g for g in local_graphs(corpus_store_v2)}
+    articles = sorted(g for g in old if "/article/syn-" in g)
+    mixed = 0
+    with running("oxigraph", tmp_path) as server:
+        push_store(corpus_store, server.endpoint())
+        command = [sys.executable, "-c", SMALL_BATCH_PUSH, "push", "--store", str(corpus_store_v2), *server.push_args()]
+        # how long a whole push of the second corpus takes here, then back to the first
+        started = time.monotonic()
+        subprocess.run(command, check=True, capture_output=True)
+        whole = time.monotonic() - started
+        push_store(corpus_store, server.endpoint())
+        for _trial in range(PUSH_KILL_TRIALS):
+            push = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rnd.uniform(0.1, 0.9) * whole)
+            push.send_signal(signal.SIGKILL)
+            push.wait(timeout=60)
+            states = set()
+            for graph in articles:
+                triples = remote_triples(server, graph)
+                if triples == local_triples(old[graph].ntriples):
+                    states.add("old")
+                else:
+                    assert triples == local_triples(new[graph].ntriples), graph
+                    states.add("new")
+            mixed += states == {"old", "new"}
+            push_store(corpus_store, server.endpoint())
+            remote = remote_graph_sizes(Client(server.endpoint()))
+            remote.pop(PUSH_STATE_GRAPH)
+            assert remote == {g: old[g].triples for g in old}  # no staging graph left either
+    # the kills landed in the middle of pushes, not only before or after them
+    assert mixed >= 3, mixed
 
 
 @pytest.mark.server
