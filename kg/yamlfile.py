@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from kg.errors import DuplicateId, FileFormatError, SchemaError
+from kg.errors import DuplicateId, FileFormatError, InputError, MissingInput, SchemaError
 
 _T = "tag:yaml.org,2002:"
 _STR, _INT, _SEQ, _MAP = _T + "str", _T + "int", _T + "seq", _T + "map"
@@ -35,14 +35,28 @@ def read_text(path: Path, what: str, max_bytes: int | None = None) -> str:
     """Read a UTF-8 text file, raising FileFormatError naming the byte offset of bad input.
 
     A file of more than ``max_bytes`` bytes is refused before it is read.
+
+    Raises:
+        MissingInput: there is no such file.
+        InputError: it cannot be read (a folder, no permission).
+        FileFormatError: it is too big, not UTF-8, or starts with a byte-order mark.
     """
-    if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
+    name = what.removeprefix("the ")
+    try:
+        size = path.stat().st_size
+        data = b"" if max_bytes is not None and size > max_bytes else path.read_bytes()
+    except FileNotFoundError:
+        raise MissingInput(
+            f"the {name} file does not exist", str(path), "give its path, or run kg where data/ is (or pass --data)"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"the {name} file cannot be read: {exc.strerror}", str(path), "check the path") from None
+    if max_bytes is not None and size > max_bytes:
         raise FileFormatError(
             f"{what} is {size / 1e6:.1f} MB; kg handles news articles up to {max_bytes / 1e6:g} MB",
             str(path),
             "split it into articles",
         )
-    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

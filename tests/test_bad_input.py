@@ -187,6 +187,20 @@ def test_missing_data_folder(tmp_path: Path) -> None:
     one_line_error(build(tmp_path / "nope", tmp_path / "out"), 3, "does not exist")
 
 
+@pytest.mark.parametrize("registry", ["missing", "a folder"])
+def test_extract_without_a_readable_registry(registry: str, tmp_path: Path) -> None:
+    """`kg extract` run away from data/ (or given a folder without registry.yaml) says so, in one line."""
+    article = tmp_path / "a.txt"
+    article.write_text("Italy's prime minister, Giorgia Meloni, met Tunisia's president.\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    if registry == "a folder":
+        (data / "registry.yaml").mkdir()
+    words = "does not exist" if registry == "missing" else "cannot be read"
+    first = one_line_error(run("extract", str(article), "--data", str(data)), 3, words, "registry.yaml")
+    assert "--data" in first or "check the path" in first
+
+
 def test_malformed_ontology_turtle_reports_line_and_column(
     data_copy: Path, ontology_copy: Path, tmp_path: Path
 ) -> None:
