@@ -591,6 +591,19 @@ def local_triples(ntriples: bytes) -> set[tuple[str, str, str]]:
     }
 
 
+def old_or_new(server: Virtuoso | Oxigraph, articles: list[str], old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """For each article graph on the server, "old" or "new"; fails if one is neither, complete."""
+    states = []
+    for graph in articles:
+        triples = remote_triples(server, graph)
+        if triples == local_triples(old[graph].ntriples):
+            states.append("old")
+        else:
+            assert triples == local_triples(new[graph].ntriples), graph
+            states.append("new")
+    return states
+
+
 # `kg push` with batches of 5 graphs (kg.remote.BATCH_GRAPHS) instead of 50
 SMALL_BATCH_PUSH = "import sys, kg.remote; kg.remote.BATCH_GRAPHS = 5; from kg.cli import main; main(sys.argv[1:])"
 
@@ -636,14 +649,7 @@ def test_push_stopped_midway_leaves_each_graph_old_or_new(
             push.communicate(timeout=120)
             assert push.returncode != 0
         # every article graph is the old one or the new one, complete; some are new
-        states = []
-        for graph in articles:
-            triples = remote_triples(server, graph)
-            if triples == local_triples(old[graph].ntriples):
-                states.append("old")
-            else:
-                assert triples == local_triples(new[graph].ntriples), graph
-                states.append("new")
+        states = old_or_new(server, articles, old, new)
         assert "new" in states and "old" in states
         # the next push finishes the job and drops the staging graphs left behind
         report = push_store(corpus_store_v2, server.endpoint())
@@ -687,15 +693,7 @@ def test_kill_9_during_push_at_random_moments(tmp_path: Path, corpus_store: Path
             time.sleep(rnd.uniform(0.1, 0.9) * whole)
             push.send_signal(signal.SIGKILL)
             push.wait(timeout=60)
-            states = set()
-            for graph in articles:
-                triples = remote_triples(server, graph)
-                if triples == local_triples(old[graph].ntriples):
-                    states.add("old")
-                else:
-                    assert triples == local_triples(new[graph].ntriples), graph
-                    states.add("new")
-            mixed += states == {"old", "new"}
+            mixed += set(old_or_new(server, articles, old, new)) == {"old", "new"}
             push_store(corpus_store, server.endpoint())
             remote = remote_graph_sizes(Client(server.endpoint()))
             remote.pop(PUSH_STATE_GRAPH)
