@@ -43,20 +43,19 @@ def read_text(path: Path, what: str, max_bytes: int | None = None) -> str:
     """
     name = what.removeprefix("the ")
     try:
-        size = path.stat().st_size
-        data = b"" if max_bytes is not None and size > max_bytes else path.read_bytes()
+        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
+            raise FileFormatError(
+                f"{what} is {size / 1e6:.1f} MB; kg handles news articles up to {max_bytes / 1e6:g} MB",
+                str(path),
+                "split it into articles",
+            )
+        data = path.read_bytes()
     except FileNotFoundError:
         raise MissingInput(
             f"the {name} file does not exist", str(path), "give its path, or run kg where data/ is (or pass --data)"
         ) from None
     except OSError as exc:
         raise InputError(f"the {name} file cannot be read: {exc.strerror}", str(path), "check the path") from None
-    if max_bytes is not None and size > max_bytes:
-        raise FileFormatError(
-            f"{what} is {size / 1e6:.1f} MB; kg handles news articles up to {max_bytes / 1e6:g} MB",
-            str(path),
-            "split it into articles",
-        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
