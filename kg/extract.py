@@ -2,9 +2,10 @@
 
 Rule-based and deterministic, with no model to download: sentences and quotations
 (kg.textscan), registry actors through a gazetteer, persons and their posts from title patterns,
-one meeting per article with its participants, organiser, host, place and date, agreements and
-commitments with their parties, quoted claims with who said them, topics from the SKOS scheme's
-labels, and stated cooperation. Negated, background and comparison sentences give no facts.
+one meeting per article with its participants, organiser, host, place and date (or the first and
+last day of the week or month the text gives instead), agreements and commitments with their
+parties, quoted claims with who said them, topics from the SKOS scheme's labels, and stated
+cooperation. Negated, background and comparison sentences give no facts.
 
 The draft is an ``Annotation`` (kg.model) carrying a confidence per relation; kg.draft writes it
 as the reviewed-annotation YAML or as JSON.
