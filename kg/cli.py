@@ -710,7 +710,11 @@ def _check_date(value: str | None) -> str | None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--date", "published", help="The article's date, YYYY-MM-DD (anchors weekdays such as 'on Sunday').")
+@click.option(
+    "--date",
+    "published",
+    help="The article's date, YYYY-MM-DD (anchors 'on Sunday', and 'last week' as its first and last day).",
+)
 @click.option("--id", "article_id", help="Article id  [default: the file name without .txt]")
 @click.option(
     "--format",

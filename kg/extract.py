@@ -2,9 +2,10 @@
 
 Rule-based and deterministic, with no model to download: sentences and quotations
 (kg.textscan), registry actors through a gazetteer, persons and their posts from title patterns,
-one meeting per article with its participants, organiser, host, place and date, agreements and
-commitments with their parties, quoted claims with who said them, topics from the SKOS scheme's
-labels, and stated cooperation. Negated, background and comparison sentences give no facts.
+one meeting per article with its participants, organiser, host, place and date (or the first and
+last day of the week or month the text gives instead), agreements and commitments with their
+parties, quoted claims with who said them, topics from the SKOS scheme's labels, and stated
+cooperation. Negated, background and comparison sentences give no facts.
 
 The draft is an ``Annotation`` (kg.model) carrying a confidence per relation; kg.draft writes it
 as the reviewed-annotation YAML or as JSON.
@@ -289,6 +290,13 @@ DAY_OFFSET = re.compile(
     re.I,
 )
 NUMBERS = {"a": 1, "the": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# a week or a month counted from the article's date: "last week", "earlier this month", "next month"
+PERIOD = re.compile(r"\b(?P<rel>last|next|(?:earlier|later)\s+this|this)\s+(?P<unit>week|month)\b", re.I)
+# the week a weekday is in: "on Tuesday last week"
+WEEK_AFTER_DAY = re.compile(r"\s+(?:of\s+)?(?P<rel>last|this|next)\s+week\b(?!['’]s)", re.I)
+# words before a period that make it a limit or another time ("by next week", "since last month",
+# "the last week of June", "after last week's summit")
+NOT_A_PERIOD = re.compile(r"\b(?:the|by|until|till|before|since|after|from|within|through)\s+$", re.I)
 # what makes a weekday the next one rather than the last: "will meet on Tuesday", "is due to sign on Friday"
 FUTURE_TENSE = re.compile(
     r"\b(?:will|shall|is to|are to|(?:is|are|was|were) due to|due to|(?:is|are) (?:scheduled|expected|set) to|"
@@ -407,13 +415,16 @@ COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?
 GATED = (
     MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE, NEGATED_PRESENCE,
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
-    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, HELD, TOOK_PLACE, CAPITAL_OF,
+    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, PERIOD, HELD, TOOK_PLACE, CAPITAL_OF,
     TITLE_BEFORE, TITLE_AFTER, STATED_WOULD, RECEIVED, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN,
     CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN, WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP,
     IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
+# what the clause of a period must name for the period to date a meeting, or the making of an agreement
+MEETING_CUES = (MEETING_NOUNS, TOOK_PLACE, PARTICIPATION, RECEIVED)
+AGREEMENT_CUES = (AGREEMENT_VERBS,)
 
 
 def _day_shift(m: re.Match[str]) -> int:
@@ -422,6 +433,44 @@ def _day_shift(m: re.Match[str]) -> int:
         return -1 if fold(m.group("adj")) == "previous" else 1
     n = NUMBERS[fold(m.group("n"))]
     return -n if fold(m.group("dir")) in ("before", "earlier") else n
+
+
+def period_days(rel: str, unit: str, published: dt.date, future: bool = False) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a week or month named relative to ``published`` (weeks run Monday
+    to Sunday); None when the period holds no day ("earlier this month" on the 1st).
+
+    ``rel`` is "last", "earlier this", "this", "later this" or "next"; ``future`` says whether
+    "this week" or "this month" is ahead of the article ("will meet this week") or behind it.
+
+    >>> [d.isoformat() for d in period_days("last", "week", dt.date(2023, 12, 13))]
+    ['2023-12-04', '2023-12-10']
+    >>> [d.isoformat() for d in period_days("earlier this", "month", dt.date(2024, 3, 1)) or []]
+    []
+    >>> [d.isoformat() for d in period_days("last", "month", dt.date(2024, 3, 15))]
+    ['2024-02-01', '2024-02-29']
+    """
+    day = dt.timedelta(days=1)
+    if unit == "week":
+        first = published - published.weekday() * day  # Monday
+        last = first + 6 * day
+    else:
+        first = published.replace(day=1)
+        last = (first + 31 * day).replace(day=1) - day
+    if rel == "last":
+        last = first - day
+        first = last - 6 * day if unit == "week" else last.replace(day=1)
+    elif rel == "next":
+        first = last + day
+        last = first + 6 * day if unit == "week" else (first + 31 * day).replace(day=1) - day
+    elif rel == "earlier this":
+        last = published - day
+    elif rel == "later this":
+        first = published + day
+    elif future:  # "this week", "this month" ahead of the article
+        first = published
+    else:  # behind it
+        last = published
+    return (first, last) if first <= last else None
 
 
 def slug(text: str) -> str:
@@ -448,6 +497,9 @@ class _Draft:
         self.text = text
         self.entities: dict[str, _Entity] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
+        # the periods found for a meeting or document, decided in Extractor._annotation:
+        # entity id -> [(confidence, first day, last day, evidence)], days as ISO strings
+        self.periods: dict[str, list[tuple[float, str, str, tuple[int, int]]]] = {}
 
     def entity(self, eid: str, **attrs: str | None) -> _Entity:
         if eid not in self.entities:
@@ -469,6 +521,12 @@ class _Draft:
         if key not in self.relations or (self.relations[key].confidence or 0.0) < confidence:
             span = Span(evidence[0], evidence[1], self.text[evidence[0] : evidence[1]])
             self.relations[key] = Relation(subject, predicate, obj, (span,), confidence=confidence, **kw)  # type: ignore[arg-type]
+
+    def period(self, subject: str, found: tuple[str, str, tuple[int, int]], confidence: float) -> None:
+        """Record that ``subject`` took place between two days (``found``: first, last, evidence)."""
+        entry = (confidence, *found)
+        if entry not in self.periods.setdefault(subject, []):
+            self.periods[subject].append(entry)
 
     def post_of(self, who: str) -> str | None:
         """The post a person was found to hold, if any."""
@@ -1126,6 +1184,10 @@ class Extractor:
             when = self._date(tail, published) or self._date_of_other(s, m.start("phrase"), published)
             if when:
                 draft.relate(mid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
+            else:  # "at a summit in Brussels next month", in the clause of the phrase
+                period = self._period(tail, published, ())
+                if period and not re.search(r"[,;:]", draft.text[b : period[2][0]]):
+                    draft.period(mid, period, 0.6)
             self._topics(draft, mid, s.text, (s.start, s.end), 0.4)
             s.background = True
 
@@ -1191,12 +1253,21 @@ class Extractor:
             self._organiser_and_host(draft, s, hits, persons, mid)
             received = self._reception(draft, s, hits, mid)
             self._meeting_place_and_date(draft, s, mid, places, published, received)
-        if not any(r.subject == mid and r.predicate == "date" for r in draft.relations.values()):
-            # news leads with the event: the first dated sentence of the lead
+        if mid not in draft.periods and not any(
+            r.subject == mid and r.predicate == "date" for r in draft.relations.values()
+        ):
+            # news leads with the event: the first dated sentence of the lead (or one that gives a
+            # period in a clause about a meeting or an agreement)
             for s in sentences[1:3]:
-                when = None if s.background else self._date(s, published)
+                if s.background:
+                    continue
+                when = self._date(s, published)
                 if when:
                     draft.relate(mid, "date", when[0], when[1], 0.5, object_is_literal=True, datatype="date")
+                    break
+                period = self._period(s, published, MEETING_CUES + AGREEMENT_CUES)
+                if period:
+                    draft.period(mid, period, 0.5)
                     break
         return mid
 
@@ -1301,13 +1372,17 @@ class Extractor:
         when = self._date(s, published)
         if when:
             draft.relate(mid, "date", when[0], when[1], 0.7, object_is_literal=True, datatype="date")
+            return
+        period = self._period(s, published, MEETING_CUES)
+        if period:
+            draft.period(mid, period, 0.7)
 
     @staticmethod
     def _date(s: _Sentence, published: str | None) -> tuple[str, tuple[int, int]] | None:
         """The date a sentence gives: a calendar date, a weekday ("on Sunday" is the last one before
-        the article's date, "will meet on Tuesday" the next), yesterday, today or tomorrow, or a day
-        counted from the last date named before ("the day before"). A week or a month ("last
-        week", "earlier this month") gives none: the format records days only."""
+        the article's date, "will meet on Tuesday" the next, "on Tuesday last week" that week's),
+        yesterday, today or tomorrow, or a day counted from the last date named before ("the day
+        before"). A week or a month ("last week", "earlier this month") is no day: see ``_period``."""
         pub = dt.date.fromisoformat(published) if published else None
         m = None if DATE_RE in s.ruled_out else DATE_RE.search(s.text, s.body)
         if not m:
@@ -1329,6 +1404,11 @@ class Extractor:
                 return None
             day = WEEKDAYS.index(fold(m.group("wd")))
             which = fold(m.group("wq"))
+            week = WEEK_AFTER_DAY.match(s.text, m.end()) if which == "on" else None
+            if week:  # "on Tuesday last week": that day of the week named
+                monday = pub - dt.timedelta(days=pub.weekday())
+                monday += dt.timedelta(days={"last": -7, "this": 0, "next": 7}[fold(week.group("rel"))])
+                return (monday + dt.timedelta(days=day)).isoformat(), (span[0], s.start + week.end())
             clause = re.split(r"[,;:]", s.text[: m.start()])[-1]
             if which in ("next", "coming") or (which != "last" and FUTURE_TENSE.search(clause)):
                 return (pub + dt.timedelta(days=(day - pub.weekday()) % 7 or 7)).isoformat(), span
@@ -1358,6 +1438,33 @@ class Extractor:
             return None
         when = dt.date.fromisoformat(anchor) - dt.timedelta(days=_day_shift(off))
         return when.isoformat(), (s.start + off.start(), s.start + off.start() + len(off.group().rstrip()))
+
+    @staticmethod
+    def _period(
+        s: _Sentence, published: str | None, cues: tuple[re.Pattern[str], ...]
+    ) -> tuple[str, str, tuple[int, int]] | None:
+        """The week or month a sentence puts an event in, relative to ``published`` ("last week",
+        "earlier this month", "will meet later this week"): its first and last day and the phrase's
+        span. Only a phrase outside quotations, not a limit ("by next week") or another time ("after
+        last week's talks"), in a clause (between commas) that names one of ``cues``: in "said the
+        treaty met the concerns of the court, which ruled last month" the month is the ruling's."""
+        if published is None or PERIOD in s.ruled_out:
+            return None
+        for m in PERIOD.finditer(s.text, s.body):
+            if s.inside_quote(s.start + m.start()) or NOT_A_PERIOD.search(s.text, 0, m.start()):
+                continue
+            start = max([s.body] + [s.text.rfind(c, 0, m.start()) + 1 for c in ",;:"])
+            ends = [i for c in ",;:" if (i := s.text.find(c, m.end())) >= 0]
+            clause = s.text[start : min(ends, default=len(s.text))]
+            if cues and not any(cue.search(clause) for cue in cues):
+                continue
+            rel = re.sub(r"\s+", " ", fold(m.group("rel")))
+            days = period_days(
+                rel, fold(m.group("unit")), dt.date.fromisoformat(published), bool(FUTURE_TENSE.search(clause))
+            )
+            if days:
+                return days[0].isoformat(), days[1].isoformat(), (s.start + m.start(), s.start + m.end())
+        return None
 
     # -- who said it ---------------------------------------------------------------------------
 
@@ -1723,6 +1830,10 @@ class Extractor:
         when = self._date(s, published)
         if when:
             draft.relate(aid, "date", when[0], when[1], 0.6, object_is_literal=True, datatype="date")
+        else:
+            period = self._period(s, published, AGREEMENT_CUES)
+            if period:
+                draft.period(aid, period, 0.6)
 
     # -- commitments ---------------------------------------------------------------------------
 
@@ -1930,11 +2041,19 @@ class Extractor:
 
     @staticmethod
     def _documents_dated_by_meeting(draft: _Draft) -> None:
-        """A document adopted at a meeting, with no date of its own, bears the meeting's date."""
+        """A document adopted at a meeting, with no date of its own, bears the meeting's date; a
+        document and its meeting share the periods found for either (Extractor._annotation keeps the
+        days they have in common)."""
         dates = {r.subject: r for r in draft.relations.values() if r.predicate == "date"}
+        periods = {eid: list(found) for eid, found in draft.periods.items()}
         for r in list(draft.relations.values()):
             doc = draft.entities.get(r.subject)
-            if r.predicate == "adoptedAt" and doc and doc.type in DOCUMENT_TYPES and r.subject not in dates:
+            if r.predicate == "adoptedAt" and doc and doc.type in DOCUMENT_TYPES:
+                for a, b in ((r.object, r.subject), (r.subject, r.object)):
+                    for _confidence, first, last, evidence in periods.get(a, []):
+                        draft.period(b, (first, last, evidence), 0.4)
+                if r.subject in dates:
+                    continue
                 when = dates.get(r.object)
                 if when is not None:
                     evidence = (when.evidence[0].start, when.evidence[0].end)
@@ -2103,6 +2222,27 @@ class Extractor:
 
     # -- output --------------------------------------------------------------------------------
 
+    @staticmethod
+    def _bounds(draft: _Draft) -> None:
+        """``notBefore`` and ``notAfter`` of each meeting or document without a date (a day wins):
+        the days all its periods share, each bound with the phrase that sets it; when they share none,
+        the surest period (then the earliest)."""
+        dated = {r.subject for r in draft.relations.values() if r.predicate == "date"}
+        for eid, found in sorted(draft.periods.items()):
+            if eid in dated:
+                continue
+            # the surest first: among equals, the surest phrase sets each bound
+            found = sorted(found, key=lambda p: (-p[0], p[1], p[2], p[3]))
+            first = max(found, key=lambda p: p[1])  # max() keeps the first of equals
+            last = min(found, key=lambda p: p[2])
+            if first[1] > last[2]:
+                first = last = found[0]
+            for predicate, (confidence, day, evidence) in (
+                ("notBefore", (first[0], first[1], first[3])),
+                ("notAfter", (last[0], last[2], last[3])),
+            ):
+                draft.relate(eid, predicate, day, evidence, confidence, object_is_literal=True, datatype="date")
+
     def _annotation(
         self, draft: _Draft, spans: list[tuple[int, int]], article_id: str, published: str | None, title: str | None
     ) -> Annotation:
@@ -2139,6 +2279,7 @@ class Extractor:
             )
             for extra in dates[1:]:
                 draft.relations.pop((eid, "date", extra.object), None)
+        self._bounds(draft)
         # a claim needs someone who stated it or a message that carries it
         for eid, ent in sorted(draft.entities.items()):
             if ent.type == "Claim" and not any(

@@ -13,9 +13,10 @@ The rules (also stated in ontology/kg.ttl, ``kg:SameMeetingRule`` and ``kg:SameD
   the same class (commitments and claims are not linked: an article has many, worded its own way);
 - different articles;
 - compatible dates: the intervals overlap. An entity's interval spans all its ``kg:date`` values
-  (one day each; ``YYYY-MM`` or ``YYYY`` literals count as the whole month or year); a document
-  without a date takes that of the meeting it was adopted at. Undated entities are never linked
-  by rule;
+  (one day each; ``YYYY-MM`` or ``YYYY`` literals count as the whole month or year); an entity
+  without one whose text gave only a period ("last week") spans its ``kg:notBefore`` to its
+  ``kg:notAfter`` (a single bound is no interval); a document with neither takes the interval of
+  the meeting it was adopted at. Undated entities are never linked by rule;
 - shared actors: at least MIN_SHARED actors in common and a Jaccard similarity of at least
   MIN_JACCARD, over the actors that took part in, organised or hosted a meeting, or are party to
   or signed a document (a person counts as the actors they represent or hold a post in);
@@ -68,11 +69,14 @@ PERSON_PREFIX = str(ID["person/"])
 _ACTOR_OF = frozenset(str(p) for p in (KG.participatedIn, KG.organized, KG.hosted, KG.partyTo, KG.signed))
 _HAS_ACTOR = frozenset(str(p) for p in (KG.hasParty, KG.signatory))
 _TYPE, _LABEL, _DATE = str(RDF.type), str(RDFS.label), str(KG.date)
+_NOT_BEFORE, _NOT_AFTER = str(KG.notBefore), str(KG.notAfter)
 _REPRESENTS, _HOLDS, _POST_IN, _ADOPTED = (str(p) for p in (KG.represents, KG.holdsPost, KG.postIn, KG.adoptedAt))
 _SAME, _NOT_SAME = str(KG.reviewedSameAs), str(KG.reviewedNotSameAs)
 # the predicates an article's facts are read from
 PREDICATES = frozenset(
-    {_TYPE, _LABEL, _DATE, _REPRESENTS, _HOLDS, _POST_IN, _ADOPTED, _SAME, _NOT_SAME} | _ACTOR_OF | _HAS_ACTOR
+    {_TYPE, _LABEL, _DATE, _NOT_BEFORE, _NOT_AFTER, _REPRESENTS, _HOLDS, _POST_IN, _ADOPTED, _SAME, _NOT_SAME}
+    | _ACTOR_OF
+    | _HAS_ACTOR
 )
 TYPES = frozenset(RULES) | SHARED_CLASSES
 
@@ -172,6 +176,7 @@ def facts_from_triples(article: str, triples: Iterable[Triple]) -> ArticleFacts:
     types: dict[str, str] = {}
     labels: dict[str, str] = {}
     dates: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    bounds: dict[str, dict[str, list[int]]] = {}  # node -> kg:notBefore / kg:notAfter -> days
     actors: dict[str, set[str]] = defaultdict(set)
     speaks_for: dict[str, set[str]] = defaultdict(set)  # person -> actors represented
     posts: dict[str, set[str]] = defaultdict(set)  # person -> posts
@@ -188,6 +193,10 @@ def facts_from_triples(article: str, triples: Iterable[Triple]) -> ArticleFacts:
             days = interval(o)
             if days:
                 dates[s].append(days)
+        elif p in (_NOT_BEFORE, _NOT_AFTER):
+            days = interval(o)
+            if days and days[0] == days[1]:
+                bounds.setdefault(s, {}).setdefault(p, []).append(days[0])
         elif p in _ACTOR_OF:
             actors[o].add(s)
         elif p in _HAS_ACTOR:
@@ -212,7 +221,14 @@ def facts_from_triples(article: str, triples: Iterable[Triple]) -> ArticleFacts:
 
     def span(node: str) -> tuple[int, int] | None:
         days = dates.get(node)
-        return (min(d[0] for d in days), max(d[1] for d in days)) if days else None
+        if days:
+            return min(d[0] for d in days), max(d[1] for d in days)
+        # only the bounds of a period: both are needed, and the widest they allow is taken
+        given = bounds.get(node, {})
+        earliest, latest = given.get(_NOT_BEFORE), given.get(_NOT_AFTER)
+        if earliest and latest and min(earliest) <= max(latest):
+            return min(earliest), max(latest)
+        return None
 
     for node, kind in types.items():
         if kind in RULES:

@@ -53,6 +53,8 @@ class KG(DefinedNamespace):
     locatedIn: URIRef
     heldFrom: URIRef
     date: URIRef
+    notBefore: URIRef
+    notAfter: URIRef
     represents: URIRef
     holdsPost: URIRef
     postIn: URIRef

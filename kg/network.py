@@ -20,7 +20,7 @@ from kg.namespaces import BACKGROUND_GRAPH, GRAPH, KG, ONTOLOGY_GRAPH, REGISTRY_
 from kg.ontology import to_rdflib
 
 # facts that are attributes of a node in the network rather than edges
-ATTRIBUTE_PREDICATES = {KG.modality, KG.quotation, KG.description, KG.date}
+ATTRIBUTE_PREDICATES = {KG.modality, KG.quotation, KG.description, KG.date, KG.notBefore, KG.notAfter}
 SOURCE_SIDE = {KG.Assertion, KG.TextSpan, KG.Sentence, KG.Article}
 BACKGROUND_EDGES = {KG.memberOf, KG.partOf}
 MAX_MENTIONS = 3  # sentences quoted in a node's ``mentions`` attribute

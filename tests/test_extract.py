@@ -284,6 +284,21 @@ def test_dev_set_scores_do_not_fall_below_the_recorded_figures() -> None:
     assert score.micro.f1 >= 0.86
 
 
+def test_the_dev_article_dated_by_last_week_and_earlier_this_month_gets_its_bounds() -> None:
+    """dev-013 dates a treaty "last week" and its signing ceremony "earlier this month" (against 13
+    December 2023): both are bounded by 4 and 10 December, and no other bound or date is drafted."""
+    gold = load_annotation(ROOT / "eval" / "dev" / "annotations" / "dev-013.yaml", ROOT / "eval" / "dev")
+    draft = extractor_for(ROOT / "data" / "registry.yaml").extract(gold.text, "dev-013", gold.article.published)
+    dated = {
+        (r.subject, r.predicate, r.object) for r in draft.relations if r.predicate in ("date", "notBefore", "notAfter")
+    }
+    assert dated == {
+        (subject, predicate, day)
+        for subject in ("meeting", "agreement")
+        for predicate, day in (("notBefore", "2023-12-04"), ("notAfter", "2023-12-10"))
+    }
+
+
 def test_counterparts_adjectives_and_capitals_in_names() -> None:
     got = facts(
         draft_of(

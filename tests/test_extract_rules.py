@@ -1,15 +1,20 @@
-"""General extraction rules, each on short sentences written for the test: relative dates,
-pronouns, commitments without a commitment verb, hosts who receive guests, persons named without
-a title, and sentences that hold a quotation with full stops."""
+"""General extraction rules, each on short sentences written for the test: relative dates and the
+bounds of weeks and months, pronouns, commitments without a commitment verb, hosts who receive
+guests, persons named without a title, and sentences that hold a quotation with full stops."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 
 from kg.draft import extractor_for
 from kg.model import Annotation
+from kg.namespaces import KG
 from kg.textscan import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +50,10 @@ def spans_inside(draft: Annotation, text: str) -> bool:
         ("The interior ministers of Italy and Libya met in Rome last Tuesday.", "2024-05-14"),
         ("The interior ministers of Italy and Libya met in Rome yesterday.", "2024-05-14"),
         ("The interior ministers of Italy and Libya are to meet in Rome tomorrow.", "2024-05-16"),
+        # a weekday of the week named after it
+        ("The interior ministers of Italy and Libya met in Rome on Friday last week.", "2024-05-10"),
+        ("The interior ministers of Italy and Libya will meet in Rome on Monday next week.", "2024-05-20"),
+        ("The interior ministers of Italy and Libya met in Rome on Monday this week.", "2024-05-13"),
     ],
 )
 def test_weekdays_and_days_resolve_against_the_article_date(sentence: str, expected: str) -> None:
@@ -78,6 +87,186 @@ def test_a_week_or_a_month_gives_no_invented_day_and_is_not_background(when: str
     draft = draft_of(f"The interior ministers of Italy and Libya met in Rome {when}.", published="2024-05-15")
     assert {("italy", "participatedIn", "meeting"), ("libya", "participatedIn", "meeting")} <= facts(draft)
     assert dates(draft, "meeting") == []
+    assert bounds(draft, "meeting") is not None
+
+
+# -- 1b. periods: the bounds of a week or a month ---------------------------------------------
+
+
+def bounds(draft: Annotation, subject: str) -> tuple[str, str] | None:
+    """(notBefore, notAfter) of ``subject``, each drafted once with the phrase as its evidence; None without."""
+    found = {
+        r.predicate: r for r in draft.relations if r.subject == subject and r.predicate in ("notBefore", "notAfter")
+    }
+    if not found:
+        return None
+    assert set(found) == {"notBefore", "notAfter"}
+    for r in found.values():
+        assert r.object_is_literal and r.datatype == "date"
+        assert re.fullmatch(r"(?:earlier |later )?(?:last|this|next) (?:week|month)", r.evidence[0].text, re.I)
+    return found["notBefore"].object, found["notAfter"].object
+
+
+MET = "The interior ministers of Italy and Libya met in Rome {when}."
+WILL = "The interior ministers of Italy and Libya will meet in Rome {when}."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when", "published", "expected"),
+    [
+        # 15 May 2024 is a Wednesday: its week runs from Monday 13 to Sunday 19 May
+        (MET, "last week", "2024-05-15", ("2024-05-06", "2024-05-12")),
+        (MET, "earlier this week", "2024-05-15", ("2024-05-13", "2024-05-14")),
+        (MET, "this week", "2024-05-15", ("2024-05-13", "2024-05-15")),  # past: up to the article's day
+        (WILL, "this week", "2024-05-15", ("2024-05-15", "2024-05-19")),  # future: from it
+        (WILL, "later this week", "2024-05-15", ("2024-05-16", "2024-05-19")),
+        (WILL, "next week", "2024-05-15", ("2024-05-20", "2024-05-26")),
+        (MET, "last month", "2024-05-15", ("2024-04-01", "2024-04-30")),
+        (MET, "earlier this month", "2024-05-15", ("2024-05-01", "2024-05-14")),
+        (MET, "this month", "2024-05-15", ("2024-05-01", "2024-05-15")),
+        (WILL, "this month", "2024-05-15", ("2024-05-15", "2024-05-31")),
+        (WILL, "later this month", "2024-05-15", ("2024-05-16", "2024-05-31")),
+        (WILL, "next month", "2024-05-15", ("2024-06-01", "2024-06-30")),
+        # February of a leap year and of a common one; a month of 31 days after one of 30
+        (MET, "last month", "2024-03-10", ("2024-02-01", "2024-02-29")),
+        (MET, "last month", "2023-03-10", ("2023-02-01", "2023-02-28")),
+        (WILL, "later this month", "2024-02-10", ("2024-02-11", "2024-02-29")),
+        (WILL, "next month", "2024-06-30", ("2024-07-01", "2024-07-31")),
+        # weeks and months across the end of a year (2 January 2025 is a Thursday)
+        (MET, "last week", "2025-01-02", ("2024-12-23", "2024-12-29")),
+        (MET, "this week", "2025-01-02", ("2024-12-30", "2025-01-02")),
+        (WILL, "next week", "2024-12-27", ("2024-12-30", "2025-01-05")),
+        (MET, "last month", "2025-01-15", ("2024-12-01", "2024-12-31")),
+        (WILL, "next month", "2024-12-15", ("2025-01-01", "2025-01-31")),
+        # a week counted from a Sunday, a month from its last day
+        (MET, "last week", "2024-05-19", ("2024-05-06", "2024-05-12")),
+        (MET, "earlier this month", "2024-01-31", ("2024-01-01", "2024-01-30")),
+    ],
+)
+def test_a_week_or_a_month_gives_its_first_and_last_day(
+    sentence: str, when: str, published: str, expected: tuple[str, str]
+) -> None:
+    draft = draft_of(sentence.format(when=when), published=published)
+    assert bounds(draft, "meeting") == expected
+    assert dates(draft, "meeting") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when", "published"),
+    [
+        (MET, "earlier this month", "2024-06-01"),  # nothing of the month is before the 1st
+        (MET, "earlier this week", "2024-05-13"),  # a Monday
+        (WILL, "later this week", "2024-05-19"),  # a Sunday
+        (WILL, "later this month", "2024-01-31"),
+    ],
+)
+def test_a_period_that_holds_no_day_gives_no_bounds(sentence: str, when: str, published: str) -> None:
+    assert bounds(draft_of(sentence.format(when=when), published=published), "meeting") is None
+
+
+def test_a_period_needs_the_article_date_which_a_dateline_gives() -> None:
+    assert bounds(draft_of(MET.format(when="last week")), "meeting") is None
+    dated = draft_of("ROME, 15 May 2024 – " + MET.format(when="last week"))
+    assert dated.article.published == "2024-05-15"
+    assert bounds(dated, "meeting") == ("2024-05-06", "2024-05-12")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The interior ministers of Italy and Libya met in Rome last week, on 8 May.",
+        "The interior ministers of Italy and Libya met in Rome on Wednesday last week.",
+        "Last week the interior ministers of Italy and Libya met in Rome on 8 May.",
+    ],
+)
+def test_a_day_in_the_same_sentence_wins_over_the_period(sentence: str) -> None:
+    draft = draft_of(sentence, published="2024-05-15")
+    assert dates(draft, "meeting") == ["2024-05-08"]
+    assert bounds(draft, "meeting") is None
+
+
+def test_a_day_in_another_sentence_wins_too() -> None:
+    draft = draft_of(
+        "The interior ministers of Italy and Libya met in Rome on 8 May. The talks last week were their first.",
+        published="2024-05-15",
+    )
+    assert dates(draft, "meeting") == ["2024-05-08"]
+    assert bounds(draft, "meeting") is None
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        # background by the existing cues: a previous event, a comparison
+        "Last month's summit in Valletta, like the previous one, had failed to agree on returns.",
+        "Unlike last month's summit in Valletta, which had failed, the talks ended with a joint statement.",
+        # the period is in another clause, about something else: a court's ruling
+        "Italy said the talks met the concerns of the court, which ruled last month that the plan was unlawful.",
+        # limits and other times: "by", "since", "after"
+        "The talks had been planned since last month.",
+        "Italy wants the talks to produce a plan by next month.",
+        # inside a quotation: the speaker's time, not the article's
+        'Italy\'s minister said: "We met the Libyans last week, and we will meet them again."',
+    ],
+)
+def test_periods_of_background_other_events_and_quotations_give_no_bounds(second: str) -> None:
+    draft = draft_of("The interior ministers of Italy and Libya met in Rome. " + second, published="2024-05-15")
+    assert ("italy", "participatedIn", "meeting") in facts(draft)
+    assert bounds(draft, "meeting") is None
+
+
+def test_a_meeting_announced_for_next_month_has_its_own_bounds() -> None:
+    draft = draft_of(
+        "The interior ministers of Italy and Libya met in Rome on Tuesday. They are due to discuss returns again "
+        "at a summit in Valletta next month.",
+        published="2024-05-15",
+    )
+    assert dates(draft, "meeting") == ["2024-05-14"]
+    assert bounds(draft, "meeting-2") == ("2024-06-01", "2024-06-30")
+
+
+def test_a_treaty_signed_last_week_at_a_ceremony_earlier_this_month_has_the_days_both_allow() -> None:
+    draft = draft_of(
+        "Italy and Libya signed a memorandum of understanding last week. Their interior ministers signed it at "
+        "a ceremony in Tripoli earlier this month.",
+        published="2024-05-15",
+    )
+    # "last week" is 6-12 May, "earlier this month" 1-14 May: the document and the ceremony it was
+    # signed at share both periods, and each keeps the days common to them
+    assert bounds(draft, "mou") == ("2024-05-06", "2024-05-12")
+    assert bounds(draft, "meeting") == ("2024-05-06", "2024-05-12")
+    assert ("mou", "adoptedAt", "meeting") in facts(draft)
+    evidence = {r.predicate: r.evidence[0].text for r in draft.relations if r.subject == "mou"}
+    assert evidence["notBefore"] == evidence["notAfter"] == "last week"
+
+
+def test_a_draft_with_bounds_builds_validates_and_the_shapes_refuse_them_reversed(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.draft import to_yaml
+
+    text = "ROME, 15 May 2024 – The interior ministers of Italy and Libya met in Rome last week.\n"
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    (data / "annotations").mkdir()
+    shutil.copy(ROOT / "data" / "registry.yaml", data)
+    (data / "articles" / "t.txt").write_text(text, encoding="utf-8")
+    annotation = to_yaml(draft_of(text))
+    assert 'predicate: "notBefore"' in annotation and 'object: "2024-05-06"' in annotation
+    (data / "annotations" / "t.yaml").write_text(annotation, encoding="utf-8")
+    built = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(tmp_path / "out")])
+    assert built.exit_code == 0, built.output
+    graph = Graph().parse(tmp_path / "out" / "kg.ttl")
+    meeting = URIRef("https://w3id.org/migration-kg/id/t/meeting")
+    assert graph.value(meeting, KG.notBefore) == Literal("2024-05-06", datatype=XSD.date)
+    assert graph.value(meeting, KG.notAfter) == Literal("2024-05-12", datatype=XSD.date)
+    # the earliest day after the latest: the build stops with the shapes' message
+    swapped = annotation.replace('object: "2024-05-06"', 'object: "2024-05-13"')
+    (data / "annotations" / "t.yaml").write_text(swapped, encoding="utf-8")
+    refused = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(tmp_path / "out")])
+    assert refused.exit_code == 4
+    assert "notBefore" in refused.output and "is after kg:notAfter" in refused.output
 
 
 # -- 2. pronouns ------------------------------------------------------------------------------

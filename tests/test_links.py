@@ -104,13 +104,14 @@ def write_article(data: Path, spec: dict[str, Any]) -> Path:
     for subject, predicate, obj, evidence in spec["relations"]:
         relation: dict[str, Any] = {"subject": subject, "predicate": predicate, "object": obj,
                                     "evidence": [span(evidence)]}  # fmt: skip
-        if predicate == "date":
+        if predicate in ("date", "notBefore", "notAfter"):
             relation |= {"object_is_literal": True, "datatype": "date"}
         relations.append(relation)
     annotation = {
         "schema": "kg-annotation/1",
         "article": {"id": aid, "text": f"articles/{aid}.txt", "title": spec.get("title", aid),
-                    "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "published": "2019-09-24"},
+                    "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    "published": spec.get("published", "2019-09-24")},
         "sentences": sentences,
         "entities": entities,
         "relations": relations,
@@ -260,6 +261,63 @@ def test_a_month_overlaps_a_day_and_a_range_spans_its_dates() -> None:
     facts = {"x": facts_from_triples("x", triples), "y": facts_from_triples("y", other)}
     assert [link.status for link in find_links(facts)] == ["candidate"]
     assert label_similarity("MoU on energy", "MoU on migration", frozenset()) == 0.0
+
+
+def _last_week(first: str | None, last: str | None) -> dict[str, Any]:
+    """Article B published a week later: the meeting and the declaration dated only "last week",
+    with the bounds given (None leaves one out)."""
+    b = article_b() | {"text": TEXT_B.replace("on 23 September 2019", "last week"), "published": "2019-10-01"}
+    relations = [
+        (s, p, o, e.replace("on 23 September 2019", "last week")) for s, p, o, e in b["relations"] if p != "date"
+    ]
+    for subject in ("talks", "joint-declaration"):
+        relations += [(subject, p, day, "Meeting in Malta last week") for p, day in
+                      (("notBefore", first), ("notAfter", last)) if day]  # fmt: skip
+    b["relations"] = relations
+    return b
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "linked"),
+    [
+        ("2019-09-23", "2019-09-29", True),  # the week of Monday 23 September: A's day is in it
+        ("2019-09-16", "2019-09-22", False),  # the week before: no overlap
+        ("2019-09-23", None, False),  # a single bound is no interval: undated, never linked by rule
+    ],
+    ids=["overlapping", "the-week-before", "one-bound"],
+)
+def test_a_meeting_dated_only_by_bounds_is_linked_when_they_hold_the_other_date(
+    tmp_path: Path, first: str, last: str | None, linked: bool
+) -> None:
+    data = make_data(tmp_path, article_a(), _last_week(first, last))
+    links = links_of(data)
+    assert ((MEETING_A, KG.reportedSameAs, MEETING_B) in links) is linked
+    assert ((DECL_A, KG.reportedSameAs, DECL_B) in links) is linked
+    # an incremental build that recompiles only article A reads B's bounds from the store
+    run_build(data, tmp_path / "out")
+    write_article(data, article_a() | {"title": "another title"})
+    run_build(data, tmp_path / "out")
+    stored = open_read_only(store_dir(tmp_path / "out"))
+    found = stored.quads_for_pattern(_ox(MEETING_A), _ox(KG.reportedSameAs), _ox(MEETING_B), _ox(LINKS_GRAPH))
+    assert bool(list(found)) is linked
+
+
+def test_the_interval_of_bounds_is_from_the_earliest_to_the_latest_day() -> None:
+    base = str(ID)
+    meeting = [
+        (base + "x/m", str(RDF.type), str(KG.Meeting)),
+        (base + "x/m", str(KG.notBefore), "2023-12-04"),
+        (base + "x/m", str(KG.notAfter), "2023-12-10"),
+    ]
+    assert facts_from_triples("x", meeting).reports[base + "x/m"].dates == (
+        interval("2023-12-04")[0],  # type: ignore[index]
+        interval("2023-12-10")[0],  # type: ignore[index]
+    )
+    # a date wins over bounds; bounds the wrong way round are no interval
+    dated = [*meeting, (base + "x/m", str(KG.date), "2023-12-05")]
+    assert facts_from_triples("x", dated).reports[base + "x/m"].dates == interval("2023-12-05")
+    backwards = [meeting[0], (meeting[1][0], meeting[1][1], "2023-12-11"), meeting[2]]
+    assert facts_from_triples("x", backwards).reports[base + "x/m"].dates is None
 
 
 # --- the store: incremental builds and removals ----------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg.build import BuildResult
 from kg.inference import infer_closure
@@ -56,11 +56,26 @@ def _tied(onto: Graph, term: URIRef) -> bool:
     return False
 
 
+# terms no standard vocabulary has a counterpart for, with the reason (a wrong sub-property would
+# make the OWL-RL closure state something false in a standard term)
+UNALIGNED = {
+    KG.notBefore: "a bound of a date; schema:startDate or dcterms:date would call it the date itself",
+    KG.notAfter: "a bound of a date; schema:endDate or dcterms:date would call it the date itself",
+}
+
+
 def test_every_class_and_property_is_aligned(onto: Graph) -> None:
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
     terms = [t for k in kinds for t in onto.subjects(RDF.type, k) if str(t).startswith(KGNS)]
     assert len(terms) >= 80
-    assert [t for t in terms if not _tied(onto, t)] == []
+    assert sorted(t for t in terms if not _tied(onto, t)) == sorted(UNALIGNED)
+
+
+def test_date_bounds_say_why_they_have_no_standard_counterpart(onto: Graph) -> None:
+    for term in UNALIGNED:
+        comment = str(onto.value(term, RDFS.comment))
+        assert "TEI" in comment and "not the date" in comment
+        assert (term, RDFS.range, XSD.date) in onto
 
 
 @pytest.mark.parametrize(
@@ -102,6 +117,8 @@ def test_required_class(onto: Graph, required: str) -> None:
         "hosted",
         "locatedIn",
         "date",
+        "notBefore",
+        "notAfter",
         "represents",
         "holdsPost",
         "memberOf",

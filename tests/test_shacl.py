@@ -260,6 +260,15 @@ MUTATIONS: dict[str, Mutation] = {
     "datatype, language tag on a string": lambda ds, _o: _replace(
         ds.graph(ARTICLE), ARTICLE_NODE, KG.title, Literal("Title", lang="en")
     ),
+    "datatype, a bound that is no date": _in_article((MEETING, KG.notAfter, Literal("last week"))),
+    # the bounds of a period: SHACL-SPARQL (the earliest day after the latest), sh:or (not a meeting)
+    "sparql, bounds the wrong way round": _in_article(
+        (MEETING, KG.notBefore, Literal("2020-07-14", datatype=XSD.date)),
+        (MEETING, KG.notAfter, Literal("2020-07-13", datatype=XSD.date)),
+    ),
+    "or, bounds of a place": _in_article(
+        (ID["place/north-africa"], KG.notBefore, Literal("2020-07-13", datatype=XSD.date))
+    ),
     # sh:pattern: in an article graph, and in the registry (seen by every article naming the state)
     "pattern": lambda ds, _o: _replace(ds.graph(ARTICLE), ARTICLE_NODE, KG.sha256, Literal("XYZ")),
     "pattern, registry": lambda ds, _o: _replace(
@@ -305,6 +314,7 @@ MUTATIONS: dict[str, Mutation] = {
     # SHACL-SPARQL: a fact without an assertion, and an assertion without evidence
     "evidence, fact without assertion": _in_article((ID["actor/frontex"], KG.participatedIn, MEETING)),
     "evidence, assertion without evidence": lambda ds, _o: _remove(ds.graph(ARTICLE), FACT, KG.evidence),
+    "evidence, bound without assertion": _in_article((MEETING, KG.notBefore, Literal("2020-07-06", datatype=XSD.date))),
     # rdfs:subClassOf stated by the article itself: its own hierarchy applies to it
     "own hierarchy, wrong class": _in_article(
         (FOO, RDFS.subClassOf, KG.Topic),
@@ -608,7 +618,7 @@ def test_kg_shapes_compile() -> None:
     components = {c.component for c in checks.core}
     assert components == {
         "Class", "Datatype", "HasValue", "In", "LanguageIn", "LessThan", "MaxCount", "MinCount", "MinLength",
-        "NodeKind", "Or", "Pattern",
+        "NodeKind", "Or", "Pattern", "SPARQL",
     }  # fmt: skip
     assert [c.component for c in checks.evidence] == ["SPARQL"]
 
