@@ -1410,8 +1410,10 @@ class Extractor:
                 monday += dt.timedelta(days={"last": -7, "this": 0, "next": 7}[fold(week.group("rel"))])
                 return (monday + dt.timedelta(days=day)).isoformat(), (span[0], s.start + week.end())
             clause = re.split(r"[,;:]", s.text[: m.start()])[-1]
-            if which in ("next", "coming") or (which != "last" and FUTURE_TENSE.search(clause)):
+            if which in ("next", "coming"):
                 return (pub + dt.timedelta(days=(day - pub.weekday()) % 7 or 7)).isoformat(), span
+            if which != "last" and FUTURE_TENSE.search(clause):  # the article's own weekday is today
+                return (pub + dt.timedelta(days=(day - pub.weekday()) % 7)).isoformat(), span
             back = (pub.weekday() - day) % 7 or (7 if which == "last" else 0)
             return (pub - dt.timedelta(days=back)).isoformat(), span
         day = int(m.group("d1") or m.group("d2"))

@@ -46,6 +46,8 @@ def spans_inside(draft: Annotation, text: str) -> bool:
     [
         ("The interior ministers of Italy and Libya met in Rome on Sunday.", "2024-05-12"),  # past: the last one
         ("The interior ministers of Italy and Libya will meet in Rome on Tuesday.", "2024-05-21"),  # future: next
+        ("The interior ministers of Italy and Libya are due to meet in Rome on Wednesday.", "2024-05-15"),  # today
+        ("The interior ministers of Italy and Libya meet in Rome next Wednesday.", "2024-05-22"),
         ("The interior ministers of Italy and Libya meet in Rome next Tuesday.", "2024-05-21"),
         ("The interior ministers of Italy and Libya met in Rome last Tuesday.", "2024-05-14"),
         ("The interior ministers of Italy and Libya met in Rome yesterday.", "2024-05-14"),
