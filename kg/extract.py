@@ -147,6 +147,8 @@ ORGANISED = re.compile(
     r"\b(?:convened|organi[sz]ed|called|initiated|brought together|at the (?:invitation|initiative) of)\b", re.I
 )
 HOSTED = re.compile(r"\b(?:hosted|hostess|host(?!ile))\b", re.I)
+# a modal right before an organising or hosting verb: what someone will do, not what they did
+WILL_DO = re.compile(r"\b(?:will|would|is to|are to|plans? to|(?:is|are) (?:due|set|expected) to)\s+$", re.I)
 ONLINE = re.compile(
     r"\b(?:videoconference|video conference|video link|online(?!\s+(?:service|platform|content|shop|provider)s?\b)|"
     r"virtual(?:ly)?)\b",
@@ -1281,6 +1283,8 @@ class Extractor:
         text = draft.text
         for pattern, predicate in ((ORGANISED, "organized"), (HOSTED, "hosted")):
             for m in s.finditer(pattern, text):
+                if WILL_DO.search(text, s.start, m.start()):
+                    continue  # "Rome would host a conference": an undertaking (a Commitment), not this meeting's host
                 # "convened by X" / "X convened" / "X as the host(ess)"
                 after = [
                     h

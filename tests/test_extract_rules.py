@@ -391,6 +391,23 @@ def test_receiving_a_guest_is_hosting_a_meeting() -> None:
     assert not any(p == "hosted" and s == "kais-saied" for s, p, _o in facts(draft))
 
 
+def test_a_host_to_be_is_an_undertaking_not_the_meetings_host() -> None:
+    text = (
+        "Italy's prime minister, Giorgia Meloni, met Tunisian President Kais Saied in Tunis on Sunday. "
+        "She added that Rome would host a conference on migration the following week."
+    )
+    draft = draft_of(text, published="2023-07-16")
+    assert not any(p in ("hosted", "organized") for _s, p, _o in facts(draft)), facts(draft)
+    assert ("giorgia-meloni", "participatedIn", "meeting") in facts(draft)
+    past = draft_of(
+        text.replace(
+            "She added that Rome would host a conference on migration the following week.", "Rome hosted the talks."
+        ),
+        published="2023-07-16",
+    )
+    assert ("italy", "hosted", "meeting") in facts(past)
+
+
 def test_welcoming_someone_and_receiving_money_are_told_apart() -> None:
     draft = draft_of("The Maltese prime minister, Robert Abela, welcomed the delegations in Valletta.")
     assert ("robert-abela", "hosted", "meeting") in facts(draft)
