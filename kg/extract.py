@@ -885,9 +885,9 @@ class Extractor:
         return bool(UNTITLED_NAME_FOLLOWED.match(text, end, sentence.end))
 
     def _pronouns(self, draft: _Draft, sentences: list[_Sentence], hits: list[NameHit]) -> None:
-        """Pronouns whose antecedent is clear become mentions of it: "he", "she" or "him" the person
-        named last in the same or the sentence before (passing over one the text calls "Mr" for
-        "she", "Ms" or "Mrs" for "he"); "it" or "they" as a subject the one registry actor of the
+        """Pronouns whose antecedent is clear become mentions of it: "he", "she" or "him" the one person
+        named in the same or the sentence before (passing over one the text calls "Mr" for "she",
+        "Ms" or "Mrs" for "he"; with two left, no guess); "it" or "they" as a subject the one registry actor of the
         sentence before, when no person, document or meeting there could be meant too. Anything else
         is left alone (no guess)."""
         text = draft.text
@@ -912,9 +912,9 @@ class Extractor:
                 said = "she" if fold(m.group("person")) == "she" else "he"
                 lo = bisect.bisect_left(person_starts, previous.start if previous else s.start)
                 hi = bisect.bisect_left(person_starts, m.start())
-                found = [eid for _a, eid in person_mentions[lo:hi] if gender.get(eid, said) == said]
-                if found:
-                    draft.mention(found[-1], m.start(), m.end())
+                found = {eid for _a, eid in person_mentions[lo:hi] if gender.get(eid, said) == said}
+                if len(found) == 1:  # two persons it could be: no guess
+                    draft.mention(found.pop(), m.start(), m.end())
                 continue
             if previous is None or not SUBJECT_PLACE.fullmatch(text, s.start + s.body, m.start()):
                 continue  # only a subject: at the start of the sentence or of a clause
