@@ -507,15 +507,37 @@ def turtle_of_ntriples(ntriples: bytes) -> str:
     import pyoxigraph as ox
 
     lines = sorted(ntriples.splitlines())
-    terms: set[bytes] = set()
-    for line in lines:
-        subject, predicate, rest = line.split(b" ", 2)  # only the object (a literal) may hold spaces
-        terms.update((subject, predicate, rest[:-2]))
-    iris = b" ".join(term for term in terms if term.startswith(b"<"))
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id", "topic", "graph") and b"<" + v.encode() in iris}
+    candidates = {k: v for k, v in PREFIXES.items() if k not in ("id", "topic", "graph")}
+    if b"<<" in ntriples:  # RDF-star: quoted triples hold spaces; the IRIs are taken line by line
+        terms: set[bytes] = set()
+        for line in lines:
+            subject, predicate, rest = line.split(b" ", 2)  # only the object (a literal) may hold spaces
+            terms.update((subject, predicate, rest[:-2]))
+        iris = b" ".join(term for term in terms if term.startswith(b"<"))
+        used = {k: v for k, v in candidates.items() if b"<" + v.encode() in iris}
+    else:
+        used = {k: v for k, v in candidates.items() if _names_iri_in(ntriples, v)}
     triples = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
-    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
     return turtle.decode("utf-8")
+
+
+def _names_iri_in(ntriples: bytes, namespace: str) -> bool:
+    """Whether a subject, predicate or object of the N-Triples (without RDF-star) is an IRI in ``namespace``.
+
+    Found on the bytes, without splitting lines: ``<namespace`` starts a term at the start of a
+    line, or after its first or second space (subjects and predicates hold no space; an object
+    that is a literal starts with a quote, so a ``<namespace`` inside it comes after a third space
+    or after another character).
+    """
+    needle = b"<" + namespace.encode()
+    at = ntriples.find(needle)
+    while at >= 0:
+        start = ntriples.rfind(b"\n", 0, at) + 1
+        if at == start or (ntriples[at - 1 : at] == b" " and ntriples.count(b" ", start, at) <= 2):
+            return True
+        at = ntriples.find(needle, at + 1)
+    return False
 
 
 def graph_turtle(triples: list[Any]) -> str:

@@ -6,6 +6,8 @@ sorts in Python, which must give the order SPARQL (and pyoxigraph) gives.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
@@ -158,3 +160,44 @@ def test_an_ill_typed_number_in_a_key_column_is_sorted_by_the_engine() -> None:
         store.add(ox.Quad(ox.NamedNode(f"{E}s{i}"), ox.NamedNode(E + "p"), literal(value, XSD + "integer")))
     text = "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"
     assert execute(store, text)[2] == values_of(store, text)
+
+
+# a CONSTRUCT answer is shown as Turtle declaring the prefixes of kg's namespaces its subjects, predicates and
+# objects use, and no other (not those of datatypes, nor of IRIs written inside strings)
+KG = "https://w3id.org/migration-kg/ontology#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+IRIS = [KG + "organized", RDFS + "label", E + "a", E + "b", XSD + "date"]
+OBJECTS = [
+    *[ox.NamedNode(iri) for iri in IRIS],
+    literal(f"mentions <{KG}x> and <{RDFS}y>"),
+    literal(f" <{RDFS}label"),
+    literal(f"<{KG}"),
+    literal("2020-01-01", XSD + "date"),
+    literal("x", language="en"),
+    ox.BlankNode("b"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([E + "s", E + "t", KG + "Thing"]), st.sampled_from(IRIS), st.sampled_from(OBJECTS)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_construct_turtle_declares_the_prefixes_its_iris_use(triples: list[tuple[str, str, Any]]) -> None:
+    from kg.namespaces import PREFIXES
+    from kg.query import turtle_of_ntriples
+
+    graph = [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o) for s, p, o in triples]
+    turtle = turtle_of_ntriples(ox.serialize(graph, format=ox.RdfFormat.N_TRIPLES) or b"")
+    declared = {line.split()[1][:-1] for line in turtle.splitlines() if line.startswith("@prefix")}
+    iris = {t.value for triple in graph for t in triple if isinstance(t, ox.NamedNode)}
+    expected = {
+        name
+        for name, namespace in PREFIXES.items()
+        if name not in ("id", "topic", "graph") and any(iri.startswith(namespace) for iri in iris)
+    }
+    assert declared == expected
+    assert {q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)} == set(graph)
