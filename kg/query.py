@@ -366,8 +366,8 @@ def _tsv_cell(cell: str) -> tuple[str | None, int, str]:
 def _tsv_column(cells: list[str], keyed: bool) -> tuple[list[str | None], list[Any] | None]:
     """The values of one TSV column, and (when ``keyed``) its sort keys or None (see _cell_keys).
 
-    A column of IRIs only, or of strings only (plain or language-tagged), is read a column at a
-    time; others a cell at a time.
+    A column of IRIs only, of strings only (plain or language-tagged) or of integers of at least 0
+    written bare is read a column at a time; others a cell at a time.
     """
     firsts = {cell[:1] for cell in cells}
     if firsts == {"<"}:
@@ -380,6 +380,9 @@ def _tsv_column(cells: list[str], keyed: bool) -> tuple[list[str | None], list[A
             inner = [cell[1:end] for cell, end in zip(cells, ends, strict=True)]
             values: list[str | None] = [_TSV_ESCAPE.sub(_tsv_unescape, v) if "\\" in v else v for v in inner]
             return values, values  # strings only: ordered by their text
+    if all(cell.isdigit() for cell in cells):  # counts: integers written bare, at least 0
+        numbers: list[str | None] = list(cells)
+        return numbers, [int(cell) for cell in cells] if keyed else None
     parsed = [_tsv_cell(cell) for cell in cells]
     return [value for value, _, _ in parsed], _cell_keys(parsed) if keyed else None
 

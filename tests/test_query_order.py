@@ -56,11 +56,14 @@ MIXED = [
     ox.NamedNode(E + "x"),
 ]
 NUMBERS = [literal(v, XSD + "integer") for v in ("10", "9", "-3", "100")]
+COUNTS = [literal(v, XSD + "integer") for v in ("10", "9", "0", "100", "09")]
 # pyoxigraph orders numbers before strings; kg leaves mixed datatypes, and blank nodes, to it
 FALLBACK = [literal("10", XSD + "integer"), literal("9"), ox.BlankNode("q"), ox.NamedNode(E + "x")]
 
 
-@pytest.mark.parametrize("values", [MIXED, NUMBERS, FALLBACK], ids=["strings-iris", "integers", "engine"])
+@pytest.mark.parametrize(
+    "values", [MIXED, NUMBERS, COUNTS, FALLBACK], ids=["strings-iris", "integers", "counts", "engine"]
+)
 @pytest.mark.parametrize("order", ["?o ?s", "DESC(?o) ?s", "?g DESC(?o)"])
 def test_rows_come_in_the_engines_order(values: list[ox.NamedNode | ox.Literal | ox.BlankNode], order: str) -> None:
     store = ox.Store()
