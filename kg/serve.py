@@ -126,12 +126,7 @@ class ServeConfig:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     wait: float = DEFAULT_WAIT
     cors: tuple[str, ...] = ()
-    memory: bool = False  # each query worker answers from an in-memory copy of the store
-
-    @property
-    def in_memory(self) -> bool:
-        """Whether the workers answer from memory: a copy of the store, or a graph file (always loaded)."""
-        return self.memory or not self.source.is_dir()
+    memory: bool = False  # each query worker answers from an in-memory copy of the store (a file always is)
 
 
 @dataclass(frozen=True)
