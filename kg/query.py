@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kg import resources
 from kg.errors import KgError, MissingInput, QueryRejected, QuerySyntaxError, QueryTimeout, UnknownQuery, UpdateRefused
@@ -363,23 +363,36 @@ def _tsv_cell(cell: str) -> tuple[str | None, int, str]:
     return cell, _LITERAL, _XSD + datatype
 
 
-def _tsv_column(cells: list[str], keyed: bool) -> tuple[list[str | None], list[Any] | None]:
+def _tsv_column(
+    cells: list[str], keyed: bool, escaped: bool = True, directional: bool = True
+) -> tuple[list[str | None], list[Any] | None]:
     """The values of one TSV column, and (when ``keyed``) its sort keys or None (see _cell_keys).
 
     A column of IRIs only, of strings only (plain or language-tagged) or of integers of at least 0
-    written bare is read a column at a time; others a cell at a time.
+    written bare is read a column at a time; others a cell at a time. ``escaped``: whether the
+    answer may hold an escape (a backslash); ``directional``: whether it may hold a language tag
+    with a direction (``@ar--rtl``, of rdf:dirLangString, which kg leaves the engine to sort).
     """
     firsts = {cell[:1] for cell in cells}
     if firsts == {"<"}:
         iris: list[str | None] = [cell[1:-1] for cell in cells]
         return iris, iris  # IRIs only: ordered by their text
     if firsts == {'"'}:
-        ends = [cell.rindex('"') for cell in cells]  # neither a language tag nor an IRI holds a quote
-        suffixes = {cell[end + 1 :] for cell, end in zip(cells, ends, strict=True)}
-        if {_literal_datatype(suffix) for suffix in suffixes} <= _STRINGS:
-            inner = [cell[1:end] for cell, end in zip(cells, ends, strict=True)]
-            values: list[str | None] = [_TSV_ESCAPE.sub(_tsv_unescape, v) if "\\" in v else v for v in inner]
-            return values, values  # strings only: ordered by their text
+        strings: list[str] | None = None
+        lasts = {cell[-1] for cell in cells}
+        if lasts == {'"'}:  # plain strings: nothing after the closing quote
+            strings = [cell[1:-1] for cell in cells]
+        elif ">" not in lasts and not directional:  # and language-tagged ones (a datatype would end with ">")
+            strings = [cell[1 : cell.rindex('"')] for cell in cells]
+        else:
+            ends = [cell.rindex('"') for cell in cells]  # neither a language tag nor an IRI holds a quote
+            suffixes = {cell[end + 1 :] for cell, end in zip(cells, ends, strict=True)}
+            if {_literal_datatype(suffix) for suffix in suffixes} <= _STRINGS:
+                strings = [cell[1:end] for cell, end in zip(cells, ends, strict=True)]
+        if strings is not None:
+            if escaped:
+                strings = [_TSV_ESCAPE.sub(_tsv_unescape, v) if "\\" in v else v for v in strings]
+            return cast("list[str | None]", strings), strings  # strings only: ordered by their text
     if all(cell.isdigit() for cell in cells):  # counts: integers written bare, at least 0
         numbers: list[str | None] = list(cells)
         return numbers, [int(cell) for cell in cells] if keyed else None
@@ -417,13 +430,18 @@ def _solution_rows(
     data = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
     if "<<" in data:  # RDF-star triples (or "<<" in a string): read term by term
         return names, _engine_rows(store, text)
-    lines = data.split("\n")[1:-1]  # the header, then a line per row (line breaks in values are escaped)
-    if not names:
-        return names, [[] for _ in lines]
-    key_names = {name for name, _ in keys}
-    cells = list(zip(*(line.split("\t") for line in lines), strict=True)) if lines else [() for _ in names]
-    columns = [_tsv_column(list(column), name in key_names) for column, name in zip(cells, names, strict=True)]
-    rows = [list(row) for row in zip(*(values for values, _ in columns), strict=True)] if lines else []
+    if not names:  # the header, then an empty line per row
+        return names, [[] for _ in range(data.count("\n") - 1)]
+    # the header, then a line per row (line breaks in values are escaped): all the cells in one
+    # list, each column a slice of it
+    cells = data.replace("\n", "\t").split("\t")
+    width, key_names = len(names), {name for name, _ in keys}
+    escaped, directional = "\\" in data, "--" in data
+    columns = [
+        _tsv_column(cells[width + i : -1 : width], name in key_names, escaped, directional)
+        for i, name in enumerate(names)
+    ]
+    rows = list(map(list, zip(*(values for values, _ in columns), strict=True)))
     if keys and rows:
         sort_keys = [columns[names.index(name)][1] if name in names else None for name, _ in keys]
         if any(k is None for k in sort_keys):

@@ -95,6 +95,7 @@ TERMS = [
     literal(""),
     literal("é, \u2028, \x01, 🙂"),
     literal("colour", language="en-GB"),
+    ox.Literal("yes", language="ar", direction=ox.BaseDirection.RTL),
     literal("10", XSD + "integer"),
     literal("-3", XSD + "integer"),
     literal("1.50", XSD + "decimal"),
@@ -135,6 +136,18 @@ def test_rows_of_every_kind_of_term_together_and_sorted() -> None:
     # mixed kinds in the key column (and an ill-typed integer) are sorted by the engine
     ordered = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY DESC(?o) ?s"
     assert execute(store, ordered)[2] == values_of(store, ordered)
+
+
+@pytest.mark.parametrize("directional", [False, True])
+def test_language_tagged_strings_sorted_by_kg_unless_one_has_a_direction(directional: bool) -> None:
+    store = ox.Store()
+    values = [literal("b", language="en"), literal("a", language="fr"), literal("c")]
+    if directional:
+        values.append(ox.Literal("a", language="ar", direction=ox.BaseDirection.RTL))
+    for i, value in enumerate(values):
+        store.add(ox.Quad(ox.NamedNode(f"{E}s{i}"), ox.NamedNode(E + "p"), value))
+    text = "SELECT ?o ?s WHERE { ?s ?p ?o } ORDER BY ?o ?s"
+    assert execute(store, text)[2] == values_of(store, text)
 
 
 def test_no_columns_and_no_rows() -> None:
