@@ -537,28 +537,36 @@ def turtle_of_ntriples(ntriples: bytes) -> str:
         iris = b" ".join(term for term in terms if term.startswith(b"<"))
         used = {k: v for k, v in candidates.items() if b"<" + v.encode() in iris}
     else:
-        used = {k: v for k, v in candidates.items() if _names_iri_in(ntriples, v)}
+        used = _prefixes_used(ntriples, candidates)
     triples = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
     turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
     return turtle.decode("utf-8")
 
 
-def _names_iri_in(ntriples: bytes, namespace: str) -> bool:
-    """Whether a subject, predicate or object of the N-Triples (without RDF-star) is an IRI in ``namespace``.
+def _prefixes_used(ntriples: bytes, candidates: dict[str, str]) -> dict[str, str]:
+    """The candidate prefixes whose namespace starts a subject, predicate or object of the N-Triples (no RDF-star).
 
-    Found on the bytes, without splitting lines: ``<namespace`` starts a term at the start of a
-    line, or after its first or second space (subjects and predicates hold no space; an object
-    that is a literal starts with a quote, so a ``<namespace`` inside it comes after a third space
-    or after another character).
+    Found on the bytes, without splitting lines, in one pass for all the namespaces: ``<namespace``
+    starts a term at the start of a line, or after its first or second space (subjects and
+    predicates hold no space; an object that is a literal starts with a quote, so a
+    ``<namespace`` inside it comes after a third space or after another character).
     """
-    needle = b"<" + namespace.encode()
-    at = ntriples.find(needle)
-    while at >= 0:
+    remaining = {name: b"<" + namespace.encode() for name, namespace in candidates.items()}
+    used = set()
+    at = 0
+    while remaining:
+        match = re.compile(b"|".join(re.escape(needle) for needle in remaining.values())).search(ntriples, at)
+        if match is None:
+            break
+        at = match.start()
         start = ntriples.rfind(b"\n", 0, at) + 1
         if at == start or (ntriples[at - 1 : at] == b" " and ntriples.count(b" ", start, at) <= 2):
-            return True
-        at = ntriples.find(needle, at + 1)
-    return False
+            for name, needle in list(remaining.items()):
+                if ntriples.startswith(needle, at):
+                    used.add(name)
+                    del remaining[name]
+        at += 1
+    return {name: namespace for name, namespace in candidates.items() if name in used}
 
 
 def graph_turtle(triples: list[Any]) -> str:
