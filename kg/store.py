@@ -528,17 +528,24 @@ def dump_store(path: Path, target: Path) -> StoreDump:
     term's string back from the database.
 
     Raises:
-        StoreDamaged: the database cannot be read. OSError: ``target`` cannot be written.
+        StoreDamaged: the database cannot be read. OutputError: ``target`` cannot be written.
     """
     store = open_read_only(path)
-    with guarded(path), target.open("wb") as out:
-        spotter = _BlankNodeSpotter(out)
-        store.dump(cast("IO[bytes]", spotter), format=ox.RdfFormat.N_QUADS)
-        empty = tuple(
-            str(graph)
-            for graph in store.named_graphs()
-            if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None
-        )
+    try:
+        with guarded(path), target.open("wb") as out:
+            spotter = _BlankNodeSpotter(out)
+            store.dump(cast("IO[bytes]", spotter), format=ox.RdfFormat.N_QUADS)
+            empty = tuple(
+                str(graph)
+                for graph in store.named_graphs()
+                if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None
+            )
+    except OSError as exc:  # the disk is full, the folder not writable (a store failure is a KgError by now)
+        raise OutputError(
+            f"cannot write a copy of the store {path} to {target}: {exc.strerror or exc}",
+            str(target),
+            "free space in the temporary folder (or point TMPDIR elsewhere)",
+        ) from None
     return StoreDump(target, empty, spotter.seen)
 
 

@@ -332,3 +332,10 @@ def test_memory_copy_keeps_blank_nodes_and_empty_graphs(tmp_path: Path) -> None:
     ox.Store(str(plain / "db")).add(quads[2])
     assert not dump_store(plain, tmp_path / "plain.nq").blank_nodes
     assert list(load_dump(dump_store(plain, tmp_path / "plain.nq"))) == [quads[2]]
+
+
+def test_a_copy_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> None:
+    run_build(ROOT / "data", tmp_path / "out", files=False)
+    with pytest.raises(OutputError, match="cannot write a copy of the store") as caught:
+        dump_store(store_dir(tmp_path / "out"), tmp_path / "missing" / "store.nq")
+    assert "TMPDIR" in caught.value.line()
