@@ -1,9 +1,11 @@
 """Where a named query's time goes on a built store: evaluating it, reading its answer, kg's own work.
 
 Usage:
-    python bench/bench_query_cost.py STORE [--repeat 7] [QUERY ...]
+    python bench/bench_query_cost.py STORE [--repeat 7] [--memory] [QUERY ...]
 
-STORE is a built store folder (``<out>/store``, e.g. one kept by ``bench_corpus.py --keep DIR``).
+STORE is a built store folder (``<out>/store``, e.g. one kept by ``bench_corpus.py --keep DIR``);
+with ``--memory``, the queries run on an in-memory copy of it (what ``kg serve --memory`` answers
+from), where reading a term costs far less.
 For each named query (all by default), medians in ms of CPU time (the engine runs in the calling
 thread, so CPU time is what the query costs, less disturbed than wall time by other processes on
 a shared machine) of:
@@ -89,10 +91,16 @@ def main() -> None:
     parser.add_argument("store", type=Path, help="a built store folder (<out>/store)")
     parser.add_argument("queries", nargs="*", help="named queries (default: all of queries/)")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--memory", action="store_true", help="query an in-memory copy of the store")
     args = parser.parse_args()
-    from kg.store import open_read_only
+    from kg.store import load_in_memory, open_read_only
 
-    store = open_read_only(args.store)
+    if args.memory:
+        start = time.perf_counter()
+        store = load_in_memory(args.store)
+        print(f"copied into memory in {time.perf_counter() - start:.1f} s")
+    else:
+        store = open_read_only(args.store)
     names = args.queries or sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     print("CPU time in ms, medians of", args.repeat, "runs")

@@ -43,6 +43,7 @@ class Served:
     url: str
     process: subprocess.Popen  # type: ignore[type-arg]
     stderr: str = ""
+    banner: str = ""  # the line the server prints when it is ready
 
 
 @contextlib.contextmanager
@@ -57,7 +58,7 @@ def running_server(source: Path, *options: str, ready_within: float = 600.0) -> 
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True, cwd=ROOT)
         served = Served("", process)
         try:
-            served.url = _wait_ready(process, ready_within)
+            served.url, served.banner = _wait_ready(process, ready_within)
             yield served
         finally:
             if process.poll() is None:
@@ -73,7 +74,7 @@ def running_server(source: Path, *options: str, ready_within: float = 600.0) -> 
             served.stderr = errors.read()
 
 
-def _wait_ready(process: subprocess.Popen, within: float) -> str:  # type: ignore[type-arg]
+def _wait_ready(process: subprocess.Popen, within: float) -> tuple[str, str]:  # type: ignore[type-arg]
     assert process.stdout is not None
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -82,7 +83,7 @@ def _wait_ready(process: subprocess.Popen, within: float) -> str:  # type: ignor
             line = process.stdout.readline()
             match = READY.search(line)
             if match:
-                return match.group(1)
+                return match.group(1), line
             if not line and process.poll() is not None:
                 break
     process.kill()

@@ -583,6 +583,14 @@ def render(
     metavar="ORIGIN",
     help="Let pages from ORIGIN (e.g. http://localhost:3000, or *) query the endpoint. Repeatable; none by default.",
 )
+@click.option(
+    "--memory",
+    is_flag=True,
+    help="Give each query worker a copy of the store in memory: queries come up to several times faster. "
+    "Costs about 0.4 GiB of RAM per worker per million quads, and a start of about 20 s per million quads "
+    "(the store is read once into a temporary file, then each worker loads it; a worker replaced after a "
+    "timeout loads it again, about 5 s per million quads). A --graph file is always held in memory.",
+)
 @reports_errors
 def serve(
     host: str,
@@ -594,6 +602,7 @@ def serve(
     workers: int | None,
     wait: float,
     cors: tuple[str, ...],
+    memory: bool,
 ) -> None:
     """Serve the built graph as a read-only SPARQL endpoint, with a query page, until Ctrl-C.
 
@@ -608,6 +617,7 @@ def serve(
       kg serve
       kg serve --port 8080 --timeout 10 --max-rows 10000
       kg serve --store big/out/store --workers 4
+      kg serve --store big/out/store --memory
       kg serve --cors http://localhost:3000
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8000/sparql
     """
@@ -618,12 +628,13 @@ def serve(
     from kg.serve import serve as run_server
 
     config = ServeConfig(
-        query_source(graph_file, store_dir), timeout, max_rows, workers or os.cpu_count() or 1, wait, cors
+        query_source(graph_file, store_dir), timeout, max_rows, workers or os.cpu_count() or 1, wait, cors, memory
     )
 
     def ready(url: str) -> None:
+        held = ", each with the store in memory" if memory and config.source.is_dir() else ""
         click.echo(
-            f"serving {config.source} at {url} (SPARQL at {url}sparql; {config.workers} workers, "
+            f"serving {config.source} at {url} (SPARQL at {url}sparql; {config.workers} workers{held}, "
             f"{timeout:g} s per query, at most {max_rows:,} rows); Ctrl-C stops"
         )
 

@@ -22,7 +22,10 @@ Bounds, each answered with an ``Error: what (where) — remedy`` line as ``text/
 Queries run in a pool of long-lived worker processes (one per CPU by default), each holding the
 store open read-only (or the TriG file loaded in memory), and are serialised there natively by
 pyoxigraph, so rows are never converted one by one in Python. As with ``kg query``, the default
-graph is the union of all named graphs.
+graph is the union of all named graphs. With ``memory``, each worker holds a copy of the store in
+memory instead (``kg.store.load_dump``), loaded before it takes its first query: the store is
+dumped once, in a process of its own, to an N-Quads file in a temporary folder that lives as long
+as the server, and every worker (a replacement too) loads that file.
 
 A server holds the store's read lock from start to stop: it always answers from one complete
 build, and a ``kg build`` into the same store waits for it (and stops after a minute, saying the
@@ -44,11 +47,12 @@ import functools
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from kg import resources
 from kg.errors import (
@@ -63,14 +67,19 @@ from kg.errors import (
 )
 from kg.namespaces import GRAPH, PREFIXES
 
+if TYPE_CHECKING:
+    from kg.store import StoreDump
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_WAIT = 120.0
 # a query is text: a body bigger than this is not one
 MAX_BODY_BYTES = 1 << 20
-# how long a new worker may take to open the store (or load the TriG file)
+# how long a new worker may take to open the store (or load the TriG file, or the store's dump)
 START_LIMIT = 300.0
+# how long dumping the store for --memory may take (about 15 s per million quads)
+DUMP_LIMIT = 3600.0
 # how long the view worker may take to read the whole network, on the first view (not counted in --timeout)
 VIEW_LOAD_LIMIT = 600.0
 VIEW_GRACE = 10.0
@@ -117,6 +126,7 @@ class ServeConfig:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     wait: float = DEFAULT_WAIT
     cors: tuple[str, ...] = ()
+    memory: bool = False  # each query worker answers from an in-memory copy of the store (a file always is)
 
 
 @dataclass(frozen=True)
@@ -343,13 +353,14 @@ def answer(store: Any, job: QueryJob, max_rows: int) -> Reply:
     return Reply(200, media + ("; charset=utf-8" if text_type else ""), body or b"")
 
 
-def _query_worker(source: str, max_rows: int, conn: Any) -> None:
-    """A worker's life: open the source, say so, then answer jobs until the pipe closes."""
+def _query_worker(source: str, max_rows: int, dump: StoreDump | None, conn: Any) -> None:
+    """A worker's life: open the source (or load the store's dump), say so, then answer jobs until the pipe closes."""
     from kg.query import open_source
+    from kg.store import load_dump
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops workers
     try:
-        store = open_source(Path(source))
+        store = open_source(Path(source)) if dump is None else load_dump(dump)
     except KgError as exc:  # a bad graph file: the parent raises it
         conn.send(exc)
         return
@@ -364,6 +375,37 @@ def _query_worker(source: str, max_rows: int, conn: Any) -> None:
         except Exception as exc:  # a bug: answered 500, the worker goes on
             reply = error_reply(KgError(f"unexpected error inside kg: {exc!r}", "query", "please report it"), 500)
         conn.send(reply)
+
+
+def _dump_worker(source: str, target: str, conn: Any) -> None:
+    """Dump the store for the in-memory workers, and send the StoreDump (or the KgError) back."""
+    from kg.store import dump_store
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        conn.send(dump_store(Path(source), Path(target)))
+    except KgError as exc:
+        conn.send(exc)
+
+
+async def dump_for_workers(source: Path, folder: Path) -> StoreDump:
+    """The store dumped to ``folder`` by a process of its own (pyoxigraph holds the GIL while it dumps).
+
+    Raises:
+        KgError: the store cannot be read, or the dump took longer than DUMP_LIMIT.
+    """
+    from kg.store import StoreDump
+
+    dumper = _Worker(_dump_worker, (str(source), str(folder / "store.nq")))
+    try:
+        said = await asyncio.to_thread(dumper.receive, DUMP_LIMIT)
+    finally:
+        await asyncio.to_thread(dumper.kill)
+    if isinstance(said, KgError):
+        raise said
+    if not isinstance(said, StoreDump):
+        raise KgError(f"copying the store {source} into memory failed", str(source), "check the store with `kg query`")
+    return said
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,6 +491,13 @@ class _Worker:
             self.kill()
             raise said
 
+    def receive(self, limit: float) -> Any:
+        """What the worker sends next, within ``limit`` seconds; None if nothing comes (or it died)."""
+        try:
+            return self.conn.recv() if self.conn.poll(limit) else None
+        except (EOFError, OSError):
+            return None
+
     def call(self, job: Any, timeout: float, prepare: float | None = None) -> Reply | None:
         """Send a job and wait for the reply; None when it took longer than ``timeout``.
 
@@ -491,6 +540,7 @@ class WorkerPool:
         self.workers: set[_Worker] = set()
         self._replacing: set[asyncio.Task[None]] = set()
         self.closed = False
+        self.scratch: Path | None = None  # a temporary folder the workers read (the store's dump), removed at close
 
     def _start_one(self) -> _Worker:
         worker = _Worker(self.target, self.args)
@@ -558,13 +608,19 @@ class WorkerPool:
         task.add_done_callback(self._replacing.discard)
 
     async def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker, and remove the scratch folder."""
         self.closed = True
         for task in list(self._replacing):
             task.cancel()
         for worker in list(self.workers):
             await asyncio.to_thread(worker.kill)
         self.workers.clear()
+        self.remove_scratch()
+
+    def remove_scratch(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -673,16 +729,32 @@ STATIC = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; ch
 
 
 async def start_pools(config: ServeConfig) -> dict[str, WorkerPool]:
-    """Start the query workers and the view worker; returns them by name ("query", "view")."""
+    """Start the query workers and the view worker; returns them by name ("query", "view").
+
+    With ``config.memory``, the store is dumped first, and each query worker loads the dump.
+    """
+    import tempfile
+
     source = str(config.source)
+    dump, scratch = None, None
+    if config.memory and config.source.is_dir():
+        scratch = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        try:
+            dump = await dump_for_workers(config.source, scratch)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
     pools = {
-        "query": WorkerPool(_query_worker, (source, config.max_rows), config.workers, config.timeout, config.wait),
+        "query": WorkerPool(
+            _query_worker, (source, config.max_rows, dump), config.workers, config.timeout, config.wait
+        ),
         # the view's CONSTRUCT runs in a process of its own, stopped at config.timeout (kg.query):
         # the view worker is given a little longer, so that it is rarely killed with a child running
         "view": WorkerPool(
             _view_worker, (source, config.timeout), 1, config.timeout + VIEW_GRACE, config.wait, VIEW_LOAD_LIMIT
         ),
     }
+    pools["query"].scratch = scratch
     try:
         for pool in pools.values():
             await pool.start()
@@ -859,6 +931,7 @@ def serve(
                 for pool in pools.values():
                     for worker in list(pool.workers):
                         worker.kill()
+                    pool.remove_scratch()
             sock.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import fcntl
 import io
@@ -685,3 +686,126 @@ def test_serve_a_bad_graph_file_is_exit_3_with_its_place(tmp_path: Path, name: s
     assert "Traceback" not in result.stderr
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith("Error: ") and words in line and str(path) in line
+
+
+# ---------------------------------------------------------------------------------------------
+# --memory: each worker answers from a copy of the store in memory
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the seed article and 40 synthetic ones: queries join across article graphs."""
+    from gen_corpus import write_corpus
+
+    from kg.pipeline import run_build
+
+    data = write_corpus(40, tmp_path_factory.mktemp("corpus"))
+    shutil.copy(ROOT / "data" / "articles" / "article-001.txt", data / "articles")
+    shutil.copy(ROOT / "data" / "annotations" / "article-001.yaml", data / "annotations")
+    out = tmp_path_factory.mktemp("corpus-out")
+    run_build(data, out, files=False)
+    return out / "store"
+
+
+@pytest.fixture(scope="module")
+def disk_and_memory(corpus_store: Path) -> Iterator[tuple[Served, Served]]:
+    """Two servers on the corpus store, one reading it on disk, one with --memory."""
+    options = ("--timeout", str(TIMEOUT), "--workers", "2")
+    with running_server(corpus_store, *options) as disk, running_server(corpus_store, *options, "--memory") as memory:
+        yield disk, memory
+    for served in (disk, memory):
+        assert served.process.returncode == 0, served.stderr
+        assert "Traceback" not in served.stderr
+
+
+def answer(url: str, text: str) -> tuple[list[str], list[tuple[str | None, ...]]]:
+    """A named query's answer: (columns, rows) of a SELECT as JSON, ([], sorted N-Triples lines) of a CONSTRUCT."""
+    graph = "CONSTRUCT" in text
+    accept = "application/n-triples" if graph else "application/sparql-results+json"
+    status, _, body = post(url + "sparql", {"query": text}, {"Accept": accept})
+    assert status == 200, body
+    if graph:
+        return [], [(line,) for line in sorted(body.decode().splitlines())]
+    data = json.loads(body)
+    return data["head"]["vars"], select_rows(data)
+
+
+@pytest.mark.server
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_memory_answers_every_named_query_as_the_store_does(
+    disk_and_memory: tuple[Served, Served], corpus_store: Path, name: str
+) -> None:
+    from kg.query import split_order
+
+    disk, memory = disk_and_memory
+    text = NAMED[name]
+    names, rows = answer(memory.url, text)
+    assert rows, f"{name} answers nothing on the test corpus"
+    disk_names, on_disk = answer(disk.url, text)
+    assert (names, Counter(rows)) == (disk_names, Counter(on_disk))
+    # in the order the query asks for (rows tied on every key may come in any order)
+    _, keys = split_order(text)
+    columns = [names.index(key) for key, _ in keys]
+    assert [[row[i] for i in columns] for row in rows] == [[row[i] for i in columns] for row in on_disk]
+    # and as `kg query` gives it
+    kind, first, second = run_query(text, corpus_store, name)
+    if kind == "select":
+        assert first == names and Counter(tuple(row) for row in second) == Counter(rows)
+
+
+def _open_files(pid: int) -> set[str]:
+    found = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(OSError):
+            found.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+    return found
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_memory_workers_leave_the_database_closed_and_replace_a_killed_one(
+    disk_and_memory: tuple[Served, Served], corpus_store: Path
+) -> None:
+    disk, memory = disk_and_memory
+    database = str(corpus_store.resolve() / "db")
+
+    def reading_database(served: Served) -> set[int]:
+        return {p for p in _worker_pids(served.process.pid) if any(f.startswith(database) for f in _open_files(p))}
+
+    # the on-disk server's two query workers hold the database open; the in-memory ones do not
+    assert len(reading_database(disk)) == 2
+    assert reading_database(memory) == set()
+    expected = answer(memory.url, NAMED["participants"])
+    before = _worker_pids(memory.process.pid)
+    status, _, body = post(memory.url + "sparql", {"query": RUNAWAY})
+    assert status == 503 and b"was stopped" in body
+    deadline = time.monotonic() + 120
+    while len(_worker_pids(memory.process.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    after = _worker_pids(memory.process.pid)
+    assert len(after) == 3 and len(before - after) == 1
+    # the replacement loaded the copy too: both workers give the same answer, neither reads the database
+    for _ in range(4):
+        assert answer(memory.url, NAMED["participants"]) == expected
+    assert reading_database(memory) == set()
+
+
+@pytest.mark.server
+def test_memory_dump_lives_as_long_as_the_server(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with running_server(store, "--workers", "1", "--memory") as served:
+        assert "1 workers, each with the store in memory" in served.banner
+        dumps = list(tmp_path.glob("kg-serve-*/store.nq"))
+        assert len(dumps) == 1 and dumps[0].stat().st_size > 100_000
+        status, _, body = post(served.url + "sparql", {"query": "ASK { ?s ?p ?o }"})
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+    assert served.process.returncode == 0, served.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_help_describes_memory() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "--memory" in text and "GiB of RAM per worker per million quads" in text

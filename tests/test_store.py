@@ -16,7 +16,18 @@ from kg.errors import BuildLocked, OutputError, QueryError, StoreBusy
 from kg.export import serialize_dataset
 from kg.ontology import load_ontology
 from kg.pipeline import run_build
-from kg.store import StoreWriter, data_quads, dataset_from_store, open_read_only, read_state, reading, store_dir
+from kg.store import (
+    StoreWriter,
+    data_quads,
+    dataset_from_store,
+    dump_store,
+    load_dump,
+    load_in_memory,
+    open_read_only,
+    read_state,
+    reading,
+    store_dir,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -275,3 +286,56 @@ def test_compile_workers_validate_a_valid_corpus(tmp_path: Path, monkeypatch: py
     assert in_main == [0]  # the registry only
     assert report.new == ARTICLES + 1
     assert store_nquads(tmp_path / "out") == clean_nquads(data)
+
+
+def test_memory_copy_holds_every_quad_as_the_store_does(tmp_path: Path) -> None:
+    run_build(ROOT / "data", tmp_path / "out", files=False)
+    path = store_dir(tmp_path / "out")
+    disk = open_read_only(path)
+    memory = load_in_memory(path)
+    assert set(memory) == set(disk)  # every graph, the build state included
+    assert len(memory) == len(disk) > 5000
+    # offsets read back as the store gives them (pyoxigraph keeps xsd:integer, in memory too), not
+    # restored to the ontology's xsd:nonNegativeInteger as data_quads restores them for export
+    offsets = "SELECT DISTINCT (DATATYPE(?o) AS ?t) WHERE { ?s <https://w3id.org/migration-kg/ontology#start> ?o }"
+    assert [r[0].value for r in memory.query(offsets, use_default_graph_as_union=True)] == [
+        "http://www.w3.org/2001/XMLSchema#integer"
+    ]
+
+
+def test_memory_copy_keeps_blank_nodes_and_empty_graphs(tmp_path: Path) -> None:
+    """What N-Quads alone would lose: blank node identifiers (renamed on load), graphs without quads."""
+    path = tmp_path / "store"
+    path.mkdir()
+    disk = ox.Store(str(path / "db"))
+    e = "http://example.org/"
+    quads = [
+        ox.Quad(ox.BlankNode("b1"), ox.NamedNode(e + "p"), ox.BlankNode("b2"), ox.NamedNode(e + "g")),
+        ox.Quad(ox.NamedNode(e + "s"), ox.NamedNode(e + "p"), ox.Literal("x"), ox.BlankNode("g2")),
+        ox.Quad(ox.NamedNode(e + "s"), ox.NamedNode(e + "p"), ox.Literal("1"), ox.DefaultGraph()),
+    ]
+    disk.extend(quads)
+    disk.add_graph(ox.NamedNode(e + "empty"))
+    disk.add_graph(ox.BlankNode("empty2"))
+    disk.flush()
+    del disk
+    dump = dump_store(path, tmp_path / "dump.nq")
+    assert dump.blank_nodes and sorted(dump.empty_graphs) == ["<http://example.org/empty>", "_:empty2"]
+    memory = load_dump(dump)
+    assert set(memory) == set(quads)
+    assert set(memory.named_graphs()) == {
+        ox.NamedNode(e + "g"), ox.BlankNode("g2"), ox.NamedNode(e + "empty"), ox.BlankNode("empty2")
+    }  # fmt: skip
+    # without blank nodes, the fast load
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    ox.Store(str(plain / "db")).add(quads[2])
+    assert not dump_store(plain, tmp_path / "plain.nq").blank_nodes
+    assert list(load_dump(dump_store(plain, tmp_path / "plain.nq"))) == [quads[2]]
+
+
+def test_a_copy_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> None:
+    run_build(ROOT / "data", tmp_path / "out", files=False)
+    with pytest.raises(OutputError, match="cannot write a copy of the store") as caught:
+        dump_store(store_dir(tmp_path / "out"), tmp_path / "missing" / "store.nq")
+    assert "TMPDIR" in caught.value.line()

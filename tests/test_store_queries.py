@@ -19,7 +19,7 @@ from rdflib import Dataset
 from kg.build import build_graph
 from kg.pipeline import run_build
 from kg.query import execute, split_order
-from kg.store import open_read_only, store_dir
+from kg.store import load_in_memory, open_read_only, store_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -34,15 +34,22 @@ Row = tuple[str | None, ...]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, Dataset]:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The data folder of the test corpus and its built store."""
     data = write_corpus(40, tmp_path_factory.mktemp("corpus"))
     shutil.copy(ROOT / "data" / "articles" / "article-001.txt", data / "articles")
     shutil.copy(ROOT / "data" / "annotations" / "article-001.yaml", data / "annotations")
     out = tmp_path_factory.mktemp("out")
     run_build(data, out, files=False)
+    return data, store_dir(out)
+
+
+@pytest.fixture(scope="module")
+def built(corpus: tuple[Path, Path]) -> tuple[ox.Store, Dataset]:
+    data, store = corpus
     dataset = build_graph(data).dataset
     dataset.default_union = True
-    return open_read_only(store_dir(out)), dataset
+    return open_read_only(store), dataset
 
 
 def normalise(name: str, names: list[str], rows: list[Row]) -> set[Row]:
@@ -102,6 +109,22 @@ def test_kg_sorts_as_the_engine_does(built: tuple[ox.Store, Dataset], path: Path
     _, keys = split_order(text)
     columns = [names.index(name) for name, _ in keys]
     assert [[row[i] for i in columns] for row in rows] == [[row[i] for i in columns] for row in engine_rows]
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
+def test_memory_copy_gives_what_the_store_gives(built: tuple[ox.Store, Dataset], memory: ox.Store, path: Path) -> None:
+    """`kg serve --memory` answers from an in-memory copy: every answer as on disk, in the same order."""
+    store, _ = built
+    text = path.read_text(encoding="utf-8")
+    on_disk = execute(store, text)
+    assert on_disk[1], f"{path.name} answers nothing on the test corpus"
+    assert execute(memory, text) == on_disk
+
+
+@pytest.fixture(scope="module")
+def memory(corpus: tuple[Path, Path]) -> ox.Store:
+    _, store = corpus
+    return load_in_memory(store)
 
 
 # cooperation-network and meeting-network read these predicates' triples instead of the facts'
