@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.annotation import sha256_text
@@ -524,6 +524,15 @@ class _Draft:
             span = Span(evidence[0], evidence[1], self.text[evidence[0] : evidence[1]])
             self.relations[key] = Relation(subject, predicate, obj, (span,), confidence=confidence, **kw)  # type: ignore[arg-type]
 
+    def drop(self, eids: Iterable[str]) -> None:
+        """Take entities out of the draft: their mentions and every relation naming them."""
+        dropped = set(eids)
+        if dropped:
+            for key in [k for k in self.relations if k[0] in dropped or k[2] in dropped]:
+                del self.relations[key]
+            for eid in dropped:
+                self.entities[eid].mentions.clear()
+
     def period(self, subject: str, found: tuple[str, str, tuple[int, int]], confidence: float) -> None:
         """Record that ``subject`` took place between two days (``found``: first, last, evidence)."""
         entry = (confidence, *found)
@@ -580,6 +589,13 @@ class _Sentence:
     ruled_out: frozenset[re.Pattern[str]] = frozenset()
 
     matches: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
+    _negations: list[tuple[int, int]] | None = None
+
+    def negations(self) -> list[tuple[int, int]]:
+        """Where NEGATION matches ``text`` (offsets in ``text``), found once per sentence."""
+        if self._negations is None:
+            self._negations = [m.span() for m in NEGATION.finditer(self.text)]
+        return self._negations
 
     def inside_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
@@ -780,9 +796,10 @@ class Extractor:
         left = max(text.rfind(c, 0, rel_start) for c in ",;:(") + 1
         right_candidates = [i for i in (text.find(c, rel_end) for c in ",;:)") if i != -1]
         right = min(right_candidates) if right_candidates else len(text)
-        clause = text[left:right]
-        # "but" starts a new clause: "X was invited but did not come" keeps the negation on X
-        if NEGATION.search(clause):
+        # "but" starts a new clause: "X was invited but did not come" keeps the negation on X.
+        # NEGATION.search(text[left:right]), from the sentence's matches: no match holds a clause's
+        # edge (",;:()"), so a match of the sentence lies in the clause or outside it
+        if any(left <= a and b <= right for a, b in sentence.negations()):
             return True
         # "Neighbouring Libya, the other ..., was not part of the talks": the subject is denied
         return bool(
@@ -2259,14 +2276,13 @@ class Extractor:
             by_subject.setdefault(r.subject, []).append(r)
             objects.add((r.predicate, r.object))
         # the shapes want one modality, one description and a party per commitment
+        unparty: set[str] = set()
         for eid, ent in sorted(draft.entities.items()):
             if ent.type != "Commitment":
                 continue
             mine = by_subject.get(eid, [])
             if ("partyTo", eid) not in objects:
-                for key in [k for k in draft.relations if eid in (k[0], k[2])]:
-                    del draft.relations[key]
-                ent.mentions.clear()
+                unparty.add(eid)
                 continue
             modalities = sorted(
                 (r for r in mine if r.predicate == "modality"), key=lambda r: (-(r.confidence or 0.0), r.object)
@@ -2278,6 +2294,7 @@ class Extractor:
                 summary = (ent.label or text[a:b]).strip()
                 summary = summary[0].upper() + summary[1:] + ("" if summary.endswith(".") else ".")
                 draft.relate(eid, "description", summary, (a, b), 0.3, object_is_literal=True)
+        draft.drop(unparty)
         # one date per meeting or document: the surest, then the earliest (a meeting's first day)
         for eid in sorted(by_subject):
             dates = sorted(
@@ -2287,13 +2304,11 @@ class Extractor:
                 draft.relations.pop((eid, "date", extra.object), None)
         self._bounds(draft)
         # a claim needs someone who stated it or a message that carries it
-        for eid, ent in sorted(draft.entities.items()):
-            if ent.type == "Claim" and not any(
-                r.predicate in ("statedBy", "statedIn") for r in by_subject.get(eid, [])
-            ):
-                for key in [k for k in draft.relations if eid in (k[0], k[2])]:
-                    del draft.relations[key]
-                ent.mentions.clear()
+        draft.drop(
+            eid
+            for eid, ent in draft.entities.items()
+            if ent.type == "Claim" and not any(r.predicate in ("statedBy", "statedIn") for r in by_subject.get(eid, []))
+        )
         used = {r.subject for r in draft.relations.values()} | {r.object for r in draft.relations.values()}
         entities = []
         for eid in sorted(draft.entities):
