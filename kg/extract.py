@@ -21,6 +21,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
+import ahocorasick  # type: ignore[import-not-found]
+
 from kg.annotation import sha256_text
 from kg.model import Annotation, ArticleMeta, Entity, Registry, Relation, Span
 from kg.textscan import Gazetteer, KeywordGate, NameHit, find_quotes, fold, folded_twin, split_sentences
@@ -181,9 +183,10 @@ STRESS = re.compile(r"\b(?:stressed|underlined|underscored|emphasi[sz]ed|insiste
 COMMUNICATION = re.compile(
     r"\b(?:the|a|an|in a|in the|its)\s+(?:joint\s+)?(?:message|communiqu[eé]|press release|statement)\b", re.I
 )
+# (words in lower case, as in every case-insensitive pattern: it then has a folded twin)
 COMMITMENT = re.compile(
     r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)(?:\s+(?:themselves|itself))?"
-    r"(?:\s+on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\s+yesterday|\s+today)?\s+to|"
+    r"(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\s+yesterday|\s+today)?\s+to|"
     r"agreed on the need to|commit to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|"
     r"expressed (?:their|its) commitment to|noted support|"
     r"(?:pledged|committed|promised)(?=\s+(?:an?\s+)?(?:initial\s+|additional\s+|further\s+|extra\s+)?"
@@ -209,7 +212,7 @@ BARE_VERBS = (
 )  # fmt: skip
 AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
     (
-        re.compile(r"\bmemorand(?:um|a) of understanding\b|\bmemorandum\b|\bMoU\b", re.I),
+        re.compile(r"\bmemorand(?:um|a) of understanding\b|\bmemorandum\b|\bmou\b", re.I),  # ("MoU")
         "MemorandumOfUnderstanding",
         "mou",
     ),
@@ -478,10 +481,20 @@ def period_days(rel: str, unit: str, published: dt.date, future: bool = False) -
     return (first, last) if first <= last else None
 
 
+def _boundary(text: str, pos: int) -> bool:
+    """Whether ``\\b`` matches at ``pos`` in ``text``: a word character on one side only."""
+    before = pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
+    return before != (pos < len(text) and (text[pos].isalnum() or text[pos] == "_"))
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """An id from a label: ASCII lower case, words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+    if not text.isascii():  # (ASCII is its own NFKD form)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "x"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,6 +515,7 @@ class _Draft:
         self.text = text
         self.entities: dict[str, _Entity] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
+        self.spans: dict[tuple[int, int], Span] = {}  # evidence spans, one object for each (a sentence's)
         # the periods found for a meeting or document, decided in Extractor._annotation:
         # entity id -> [(confidence, first day, last day, evidence)], days as ISO strings
         self.periods: dict[str, list[tuple[float, str, str, tuple[int, int]]]] = {}
@@ -524,7 +538,9 @@ class _Draft:
             return
         key = (subject, predicate, obj)
         if key not in self.relations or (self.relations[key].confidence or 0.0) < confidence:
-            span = Span(evidence[0], evidence[1], self.text[evidence[0] : evidence[1]])
+            span = self.spans.get(evidence)
+            if span is None:
+                span = self.spans[evidence] = Span(evidence[0], evidence[1], self.text[evidence[0] : evidence[1]])
             self.relations[key] = Relation(subject, predicate, obj, (span,), confidence=confidence, **kw)  # type: ignore[arg-type]
 
     def drop(self, eids: Iterable[str]) -> None:
@@ -680,16 +696,17 @@ class Extractor:
             for word in re.findall(r"[\w'’-]+", phrase)
             if word[:1].isupper()
         }
-        # topic id -> compiled pattern of its labels and cue words
-        # one pattern for all topics: a word -> its topic ids (a word may signal several topics)
+        # a word -> its topic ids (a word may signal several topics), found by one Aho–Corasick
+        # automaton in the folded text (see _topic_ids)
         self.topic_of: dict[str, set[str]] = {}
         for tid, words in sorted(topics.items()):
             for word in words:
                 self.topic_of.setdefault(word.lower(), set()).add(tid)
-        alternatives = sorted(self.topic_of, key=len, reverse=True)
-        self.topic_re = (
-            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alternatives) + r")", re.I) if alternatives else None
-        )
+        self.topic_automaton = ahocorasick.Automaton()
+        for word in self.topic_of:
+            self.topic_automaton.add_word(word, word)
+        if self.topic_of:
+            self.topic_automaton.make_automaton()
         self._topic_cache: dict[str, set[str]] = {}  # text -> topic ids (the same sentences are asked often)
         self._inner_names: dict[str, list[NameHit]] = {}  # a registry name -> the names inside it
 
@@ -1016,7 +1033,8 @@ class Extractor:
         text = draft.text
         window_start = max(sentence.start, name_start - 90)
         prefix = text[window_start:name_start]
-        m = None if TITLE_BEFORE in sentence.ruled_out else TITLE_BEFORE.search(prefix)
+        folded_prefix = sentence.folded[window_start - sentence.start : name_start - sentence.start]
+        m = None if TITLE_BEFORE in sentence.ruled_out else sentence.search(TITLE_BEFORE, prefix, folded_prefix)
         if not m:
             return self._counterpart(draft, sentence, prefix, window_start)
         post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
@@ -1754,18 +1772,34 @@ class Extractor:
     def _topics(
         self, draft: _Draft, subject: str, text: str, evidence: tuple[int, int], confidence: float = 0.6
     ) -> None:
-        if self.topic_re is None:
+        if not self.topic_of:
             return
         found = self._topic_cache.get(text)
         if found is None:
-            found = set()
-            for m in self.topic_re.finditer(text):
-                found |= self.topic_of[fold(m.group())]
+            found = self._topic_ids(text)
             if len(self._topic_cache) > 4096:
                 self._topic_cache.clear()
             self._topic_cache[text] = found
         for tid in sorted(found):
             draft.relate(subject, "about", f"topic:{tid}", evidence, confidence)
+
+    def _topic_ids(self, text: str) -> set[str]:
+        """The topics of the words ``text`` names: what ``re.finditer(r"\\b(?:words, longest first)",
+        text, re.I)`` finds, from one Aho–Corasick pass over ``fold(text)`` (the words are their own
+        fold: tests check it), each match the longest word starting at a word boundary, the next
+        one starting after it."""
+        starts = sorted(
+            (end + 1 - len(word), -len(word), word)
+            for end, word in self.topic_automaton.iter(fold(text))
+            if _boundary(text, end + 1 - len(word))
+        )
+        found: set[str] = set()
+        last_end = 0
+        for start, minus_length, word in starts:
+            if start >= last_end:
+                found |= self.topic_of[word]
+                last_end = start - minus_length
+        return found
 
     # -- agreements ----------------------------------------------------------------------------
 

@@ -175,14 +175,14 @@ class Gazetteer:
                 continue
             if end < len(text) and (text[end].isalnum() or text[end] == "_"):
                 continue
-            candidates.append(NameHit(start, end, actor, kind))
-        candidates.sort(key=lambda h: (h.start, -(h.end - h.start)))
+            candidates.append((start, -length, actor, kind))
+        candidates.sort(key=itemgetter(0, 1))  # by start, the longest first
         hits: list[NameHit] = []
         last_end = -1
-        for hit in candidates:
-            if hit.start >= last_end:
-                hits.append(hit)
-                last_end = hit.end
+        for start, minus_length, actor, kind in candidates:
+            if start >= last_end:
+                last_end = start - minus_length
+                hits.append(NameHit(start, last_end, actor, kind))
         return hits
 
     @staticmethod
