@@ -125,7 +125,7 @@ MEETING_NOUNS = re.compile(
 )
 MEETING_HEAD = re.compile(
     r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering|ceremony)\b"
-    r"|(?<=\bfor )talks\b|(?<=\bheld )talks\b",
+    r"|talks\b(?<=\bfor talks)|talks\b(?<=\bheld talks)",  # (looking back only where "talks" is)
     re.I,
 )
 # another meeting, announced for later: "at an informal summit in Valletta", "at a meeting on 8 October"
@@ -407,7 +407,8 @@ UNTITLED_NAME_FOLLOWED = re.compile(
 )
 # pronouns resolved when their antecedent is clear (Extractor._pronouns)
 SUBJECT_PLACE = re.compile(r"|.*(?:[,;]\s*(?:and|but)?|\b(?:and|but))\s*")  # before a pronoun that is a subject
-PRONOUN = re.compile(r"\b(?:(?P<person>[Hh]e|[Ss]he|him)|(?P<thing>[Ii]t|[Tt]hey))\b")
+# (the lookahead: re tries the pronouns only where a word starts with one of their first letters)
+PRONOUN = re.compile(r"\b(?=[HhSsIiTt])(?:(?P<person>[Hh]e|[Ss]he|him)|(?P<thing>[Ii]t|[Tt]hey))\b")
 EXPLETIVE = re.compile(
     r"\s+(?:is|was|seems|seemed|appears|appeared|remains|remained|would be|will be|has been|had been|may|might|"
     r"could|must|should|also emerged)\b|['’]s\b"
