@@ -430,7 +430,7 @@ GATED = (
 _GATE = KeywordGate(list(GATED))
 # the sentences are folded for the gate anyway: a case-insensitive pattern searched for in them
 # runs faster as its folded twin (kg.textscan.folded_twin)
-_TWINS = {pattern: twin for pattern in (*GATED, NEGATION) if (twin := folded_twin(pattern))}
+_TWINS = {id(pattern): twin for pattern in (*GATED, NEGATION) if (twin := folded_twin(pattern))}  # (GATED keeps them)
 # what the clause of a period must name for the period to date a meeting, or the making of an agreement
 MEETING_CUES = (MEETING_NOUNS, TOOK_PLACE, PARTICIPATION, RECEIVED)
 AGREEMENT_CUES = (AGREEMENT_VERBS,)
@@ -605,21 +605,27 @@ class _Sentence:
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
     body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
     anchor: str | None = None  # the last date named before the sentence ("the day before" counts from it)
-    # patterns that cannot match ``text`` (none of their required words is there): not searched for
-    ruled_out: frozenset[re.Pattern[str]] = frozenset()
+    # Patterns are known by their ids here (hashing a compiled pattern costs microseconds: see
+    # kg.textscan.KeywordGate). The patterns that cannot match ``text`` (none of their required
+    # words is there) are not searched for:
+    ruled_out: frozenset[int] = frozenset()
     # patterns searched for as their folded twins (kg.textscan.folded_twin) in ``folded``, which is
     # ``text`` folded, or in ``article_folded``, the whole article folded (empty: no twins)
-    twins: Mapping[re.Pattern[str], re.Pattern[str]] = field(default_factory=dict)
+    twins: Mapping[int, re.Pattern[str]] = field(default_factory=dict)
     folded: str = ""
     article_folded: str = ""
 
-    matches: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
+    matches: dict[int, re.Match[str] | None] = field(default_factory=dict)
     _negations: list[tuple[int, int]] | None = None
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False when the keyword gate ruled ``pattern`` out for this sentence."""
+        return id(pattern) not in self.ruled_out
 
     def negations(self) -> list[tuple[int, int]]:
         """Where NEGATION matches ``text`` (offsets in ``text``), found once per sentence."""
         if self._negations is None:
-            twin = self.twins.get(NEGATION)
+            twin = self.twins.get(id(NEGATION))
             found = NEGATION.finditer(self.text) if twin is None else twin.finditer(self.folded)
             self._negations = [m.span() for m in found]  # (a twin's spans are the pattern's)
         return self._negations
@@ -629,18 +635,17 @@ class _Sentence:
 
     def find(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search(self.text)``, computed once per sentence (the stages ask the same questions)."""
+        key = id(pattern)
         try:
-            return self.matches[pattern]
+            return self.matches[key]
         except KeyError:
-            found = self.matches[pattern] = (
-                None if pattern in self.ruled_out else self.search(pattern, self.text, self.folded)
-            )
+            found = self.matches[key] = None if key in self.ruled_out else self.search(pattern, self.text, self.folded)
             return found
 
     def search(self, pattern: re.Pattern[str], text: str, folded: str) -> re.Match[str] | None:
         """``pattern.search(text)``, by its twin in ``folded`` (``fold(text)``) when it has one: the twin
         finds where the match starts, faster, and the pattern gives the match from there."""
-        twin = self.twins.get(pattern)
+        twin = self.twins.get(id(pattern))
         if twin is None:
             return pattern.search(text)
         at = twin.search(folded)
@@ -648,9 +653,10 @@ class _Sentence:
 
     def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         """``pattern.finditer(text, self.start, self.end)``: the matches in the sentence, offsets in ``text``."""
-        if pattern in self.ruled_out:
+        key = id(pattern)
+        if key in self.ruled_out:
             return iter(())
-        twin = self.twins.get(pattern)
+        twin = self.twins.get(key)
         if twin is None:
             return pattern.finditer(text, self.start, self.end)
         # the twin's matches have the pattern's spans: the pattern gives each match where the twin found it
@@ -1035,7 +1041,7 @@ class Extractor:
         window_start = max(sentence.start, name_start - 90)
         prefix = text[window_start:name_start]
         folded_prefix = sentence.folded[window_start - sentence.start : name_start - sentence.start]
-        m = None if TITLE_BEFORE in sentence.ruled_out else sentence.search(TITLE_BEFORE, prefix, folded_prefix)
+        m = None if not sentence.may_match(TITLE_BEFORE) else sentence.search(TITLE_BEFORE, prefix, folded_prefix)
         if not m:
             return self._counterpart(draft, sentence, prefix, window_start)
         post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
@@ -1141,7 +1147,7 @@ class Extractor:
         self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         """ "his French counterpart, NAME": the post of the person named before, for another state."""
-        m = None if COUNTERPART in sentence.ruled_out else COUNTERPART.search(prefix)
+        m = None if not sentence.may_match(COUNTERPART) else COUNTERPART.search(prefix)
         if not m or m.group("dem") not in self.gazetteer.demonyms:
             return None
         actor = self.gazetteer.demonyms[m.group("dem")]
@@ -1165,7 +1171,7 @@ class Extractor:
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         text = draft.text
         suffix = text[name_end : min(sentence.end, name_end + 90)]
-        m = None if TITLE_AFTER in sentence.ruled_out else TITLE_AFTER.match(suffix)
+        m = None if not sentence.may_match(TITLE_AFTER) else TITLE_AFTER.match(suffix)
         if not m:
             return None
         post = fold(m.group("post"))
@@ -1209,7 +1215,7 @@ class Extractor:
     def _more_places(self, text: str, sentences: list[_Sentence], hits: list[NameHit], places: _Places) -> None:
         """Places beyond the registry's capitals: "the Belgian capital", "in Birgu", the dateline city."""
         for s in sentences:
-            for m in () if CAPITAL_OF in s.ruled_out else CAPITAL_OF.finditer(s.text):
+            for m in () if not s.may_match(CAPITAL_OF) else CAPITAL_OF.finditer(s.text):
                 actor = self.registry.actors.get(self.gazetteer.demonyms.get(m.group("dem"), ""))
                 if actor is not None and actor.metonyms:
                     places.add(actor.metonyms[0], s.start + m.start(), s.start + m.end())
@@ -1462,13 +1468,13 @@ class Extractor:
         yesterday, today or tomorrow, or a day counted from the last date named before ("the day
         before"). A week or a month ("last week", "earlier this month") is no day: see ``_period``."""
         pub = dt.date.fromisoformat(published) if published else None
-        m = None if DATE_RE in s.ruled_out else DATE_RE.search(s.text, s.body)
+        m = None if not s.may_match(DATE_RE) else DATE_RE.search(s.text, s.body)
         if not m:
-            rel = None if RELATIVE_DAYS in s.ruled_out else RELATIVE_DAYS.search(s.text, s.body)
+            rel = None if not s.may_match(RELATIVE_DAYS) else RELATIVE_DAYS.search(s.text, s.body)
             if rel and pub and not s.inside_quote(s.start + rel.start()):
                 shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[fold(rel.group("rel"))]
                 return (pub + dt.timedelta(days=shift)).isoformat(), (s.start + rel.start(), s.start + rel.end())
-            off = None if DAY_OFFSET in s.ruled_out else DAY_OFFSET.search(s.text, s.body)
+            off = None if not s.may_match(DAY_OFFSET) else DAY_OFFSET.search(s.text, s.body)
             anchor = dt.date.fromisoformat(s.anchor) if s.anchor else pub
             if off and anchor and not off.group("conj") and not s.inside_quote(s.start + off.start()):
                 return (anchor + dt.timedelta(days=_day_shift(off))).isoformat(), (
@@ -1508,7 +1514,7 @@ class Extractor:
     def _date_of_other(self, s: _Sentence, before: int, published: str | None) -> tuple[str, tuple[int, int]] | None:
         """ "signed it on Thursday, a day before EU leaders were due to meet": the date of the event
         after "a day before" (which ends before ``before``), counted from the date named ahead of it."""
-        off = None if DAY_OFFSET in s.ruled_out else DAY_OFFSET.search(s.text, s.body, before)
+        off = None if not s.may_match(DAY_OFFSET) else DAY_OFFSET.search(s.text, s.body, before)
         if not off or not off.group("conj"):
             return None
         ahead = _Sentence(s.start, s.start + off.start(), s.text[: off.start()], False, [], body=s.body)
@@ -1528,7 +1534,7 @@ class Extractor:
         span. Only a phrase outside quotations, not a limit ("by next week") or another time ("after
         last week's talks"), in a clause (between commas) that names one of ``cues``: in "said the
         treaty met the concerns of the court, which ruled last month" the month is the ruling's."""
-        if published is None or PERIOD in s.ruled_out:
+        if published is None or not s.may_match(PERIOD):
             return None
         for m in PERIOD.finditer(s.text, s.body):
             if s.inside_quote(s.start + m.start()) or NOT_A_PERIOD.search(s.text, 0, m.start()):
@@ -1948,7 +1954,7 @@ class Extractor:
                 tail = text[rest_start : s.end]
                 cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b", tail)
                 clause = tail[: cut.start()] if cut else tail
-                if REPORTED not in s.ruled_out and REPORTED.search(text, s.start, m.start()):
+                if s.may_match(REPORTED) and REPORTED.search(text, s.start, m.start()):
                     continue  # "X said ten countries had pledged to ...": part of X's claim
                 document = self._document_of(draft, s)
                 if document and WORK_TOGETHER.match(clause.lstrip()):

@@ -289,6 +289,10 @@ class KeywordGate:
     """Which patterns cannot match a text, from one Aho–Corasick pass over it.
 
     Built from patterns; each gets its ``required_words`` (patterns without any are never ruled out).
+    Patterns are known by their ``id``: a set or dict of compiled patterns hashes the pattern at
+    every look-up, and ``re`` computes that hash from the whole compiled code each time (some
+    microseconds for a long alternation, more than many a search). The gate keeps the patterns
+    (``words``), so their ids stay theirs.
     """
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
@@ -297,20 +301,20 @@ class KeywordGate:
             words = required_words(pattern)
             if words:
                 self.words[pattern] = words
-        self.gated = frozenset(self.words)
-        patterns_of: dict[str, set[re.Pattern[str]]] = {}
+        self.gated = frozenset(map(id, self.words))
+        patterns_of: dict[str, set[int]] = {}
         for pattern, words in self.words.items():
             for word in words:
-                patterns_of.setdefault(word, set()).add(pattern)
+                patterns_of.setdefault(word, set()).add(id(pattern))
         self.automaton = ahocorasick.Automaton()
         for word, needing in sorted(patterns_of.items()):
             self.automaton.add_word(word, frozenset(needing))
         if patterns_of:
             self.automaton.make_automaton()
 
-    def ruled_out(self, text: str, folded: str | None = None) -> frozenset[re.Pattern[str]]:
-        """The gated patterns none of whose required words occurs in ``text`` (``folded`` is
-        ``fold(text)`` when the caller has it)."""
+    def ruled_out(self, text: str, folded: str | None = None) -> frozenset[int]:
+        """The ids of the gated patterns none of whose required words occurs in ``text`` (``folded``
+        is ``fold(text)`` when the caller has it)."""
         if not self.words:
             return frozenset()
         return self.gated.difference(*map(itemgetter(1), self.automaton.iter(fold(text) if folded is None else folded)))

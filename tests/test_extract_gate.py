@@ -79,7 +79,7 @@ def test_fold_gives_the_ascii_character_a_case_insensitive_pattern_matches(code:
 
 def test_fold_keeps_one_character_for_one() -> None:
     assert len(fold(EVERY_CHARACTER)) == len(EVERY_CHARACTER)
-    assert SPEECH.search("The minister ſaid so.") and SPEECH not in _GATE.ruled_out("The minister ſaid so.")
+    assert SPEECH.search("The minister ſaid so.") and id(SPEECH) not in _GATE.ruled_out("The minister ſaid so.")
 
 
 @pytest.mark.parametrize("pattern", GATED, ids=lambda p: p.pattern[:40])
@@ -88,7 +88,7 @@ def test_fold_keeps_one_character_for_one() -> None:
 def test_a_text_a_gated_pattern_matches_holds_one_of_its_words(pattern: re.Pattern[str], data: st.DataObject) -> None:
     text = data.draw(st.from_regex(pattern))
     assert pattern.search(text)
-    assert pattern not in _GATE.ruled_out(text)
+    assert id(pattern) not in _GATE.ruled_out(text)
 
 
 def test_an_empty_gate_rules_nothing_out() -> None:
