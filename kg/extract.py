@@ -529,8 +529,10 @@ class _Draft:
     def mention(self, eid: str, start: int, end: int) -> None:
         # a mention is kept once, and never overlapping another mention of the same entity
         mentions = self.entities[eid].mentions
-        if not any(s < end and start < e for s, e in mentions):
-            mentions.add((start, end))
+        for s, e in mentions:
+            if s < end and start < e:
+                return
+        mentions.add((start, end))
 
     def relate(
         self, subject: str, predicate: str, obj: str, evidence: tuple[int, int], confidence: float, **kw: object
@@ -617,10 +619,20 @@ class _Sentence:
 
     matches: dict[int, re.Match[str] | None] = field(default_factory=dict)
     _negations: list[tuple[int, int]] | None = None
+    _edges: tuple[list[int], list[int]] | None = None
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """False when the keyword gate ruled ``pattern`` out for this sentence."""
         return id(pattern) not in self.ruled_out
+
+    def clause_edges(self) -> tuple[list[int], list[int]]:
+        """Offsets in ``text`` of the characters that open a clause (",;:(") and close one (",;:)")."""
+        if self._edges is None:
+            self._edges = (
+                [i for i, c in enumerate(self.text) if c in ",;:("],
+                [i for i, c in enumerate(self.text) if c in ",;:)"],
+            )
+        return self._edges
 
     def negations(self) -> list[tuple[int, int]]:
         """Where NEGATION matches ``text`` (offsets in ``text``), found once per sentence."""
@@ -855,13 +867,24 @@ class Extractor:
         """The clause holding the mention denies it ("Libya did not attend", "without Libya")."""
         text = sentence.text
         rel_start, rel_end = hit_start - sentence.start, hit_end - sentence.start
-        left = max(text.rfind(c, 0, rel_start) for c in ",;:(") + 1
-        right_candidates = [i for i in (text.find(c, rel_end) for c in ",;:)") if i != -1]
-        right = min(right_candidates) if right_candidates else len(text)
+        # the clause: after the last ",;:(" before the mention, up to the first ",;:)" after it
+        if rel_start < 0 or rel_end < 0:  # (outside the sentence: str.find's negative offsets)
+            left = max(text.rfind(c, 0, rel_start) for c in ",;:(") + 1
+            right_candidates = [i for i in (text.find(c, rel_end) for c in ",;:)") if i != -1]
+            right = min(right_candidates) if right_candidates else len(text)
+        else:
+            opening, closing = sentence.clause_edges()
+            before = bisect.bisect_left(opening, rel_start)
+            left = opening[before - 1] + 1 if before else 0
+            after = bisect.bisect_left(closing, rel_end)
+            right = closing[after] if after < len(closing) else len(text)
         # "but" starts a new clause: "X was invited but did not come" keeps the negation on X.
         # NEGATION.search(text[left:right]), from the sentence's matches: no match holds a clause's
-        # edge (",;:()"), so a match of the sentence lies in the clause or outside it
-        if any(left <= a and b <= right for a, b in sentence.negations()):
+        # edge (",;:()"), so a match of the sentence lies in the clause or outside it; they are in
+        # text order, none overlapping, so the first starting in the clause ends first
+        negations = sentence.negations()
+        first = bisect.bisect_left(negations, (left, -1))
+        if first < len(negations) and negations[first][1] <= right:
             return True
         # "Neighbouring Libya, the other ..., was not part of the talks": the subject is denied
         return bool(
@@ -1398,8 +1421,7 @@ class Extractor:
         verb_start, verb_end = s.start + m.start(), s.start + m.end()
         persons = [
             (a, b, eid)
-            for eid, ent in sorted(draft.entities.items())
-            if ent.type == "Person"
+            for eid, ent in sorted((eid, ent) for eid, ent in draft.entities.items() if ent.type == "Person")
             for a, b in ent.mentions
             if s.start <= a < s.end
         ]
@@ -1561,8 +1583,8 @@ class Extractor:
             cut = s.start + before.start()
             lead = s.text[: before.start()]
             if not re.search(r"[\"“”]", lead):
-                for eid, ent in sorted(draft.entities.items()):
-                    if ent.type == "Person" and any(
+                for eid, ent in sorted((eid, ent) for eid, ent in draft.entities.items() if ent.type == "Person"):
+                    if any(
                         s.start <= a and b <= cut and (cut - b < 30 or APPOSITION.fullmatch(draft.text, b, cut))
                         for a, b in ent.mentions
                     ):
@@ -1575,8 +1597,8 @@ class Extractor:
             start = s.start + m.start("rest")
             for hit in self._hits_in(hits, start, s.end):
                 return hit.actor
-            for eid, ent in sorted(draft.entities.items()):
-                if ent.type == "Person" and any(start <= a < s.end for a, _b in ent.mentions):
+            for eid, ent in sorted((eid, ent) for eid, ent in draft.entities.items() if ent.type == "Person"):
+                if any(start <= a < s.end for a, _b in ent.mentions):
                     return eid
         return None
 
@@ -2164,11 +2186,7 @@ class Extractor:
     @staticmethod
     def _document_of(draft: _Draft, s: _Sentence) -> str | None:
         """The document the article reports as signed or adopted: the one named in ``s``, else the first."""
-        documents = [
-            eid
-            for eid in sorted(draft.entities)
-            if draft.entities[eid].type in DOCUMENT_TYPES and draft.entities[eid].mentions
-        ]
+        documents = sorted(eid for eid, ent in draft.entities.items() if ent.type in DOCUMENT_TYPES and ent.mentions)
         named = [d for d in documents if any(s.start <= a < s.end for a, _b in draft.entities[d].mentions)]
         return next(iter(named or documents), None)
 
@@ -2350,15 +2368,16 @@ class Extractor:
     ) -> Annotation:
         text = draft.text
         by_subject: dict[str, list[Relation]] = {}
+        dates: dict[str, list[Relation]] = {}
         objects: set[tuple[str, str]] = set()
         for r in draft.relations.values():
             by_subject.setdefault(r.subject, []).append(r)
             objects.add((r.predicate, r.object))
+            if r.predicate == "date":
+                dates.setdefault(r.subject, []).append(r)
         # the shapes want one modality, one description and a party per commitment
         unparty: set[str] = set()
-        for eid, ent in sorted(draft.entities.items()):
-            if ent.type != "Commitment":
-                continue
+        for eid, ent in sorted((eid, ent) for eid, ent in draft.entities.items() if ent.type == "Commitment"):
             mine = by_subject.get(eid, [])
             if ("partyTo", eid) not in objects:
                 unparty.add(eid)
@@ -2375,11 +2394,8 @@ class Extractor:
                 draft.relate(eid, "description", summary, (a, b), 0.3, object_is_literal=True)
         draft.drop(unparty)
         # one date per meeting or document: the surest, then the earliest (a meeting's first day)
-        for eid in sorted(by_subject):
-            dates = sorted(
-                (r for r in by_subject[eid] if r.predicate == "date"), key=lambda r: (-(r.confidence or 0.0), r.object)
-            )
-            for extra in dates[1:]:
+        for eid, found in dates.items():
+            for extra in sorted(found, key=lambda r: (-(r.confidence or 0.0), r.object))[1:]:
                 draft.relations.pop((eid, "date", extra.object), None)
         self._bounds(draft)
         # a claim needs someone who stated it or a message that carries it
@@ -2396,7 +2412,7 @@ class Extractor:
                 continue
             if ent.registry is None and eid not in used:
                 continue
-            mentions = tuple(Span(a, b, text[a:b]) for a, b in sorted(ent.mentions))
+            mentions = tuple([Span(a, b, text[a:b]) for a, b in sorted(ent.mentions)])
             entities.append(Entity(eid, ent.registry, ent.type, ent.label, mentions))
         known = {e.id for e in entities}
         relations = []
