@@ -597,6 +597,10 @@ class _Places:
             draft.mention(pid, a, b)
 
 
+_OPENS_CLAUSE = re.compile(r"[,;:(]")
+_CLOSES_CLAUSE = re.compile(r"[,;:)]")
+
+
 @dataclass
 class _Sentence:
     start: int
@@ -629,8 +633,8 @@ class _Sentence:
         """Offsets in ``text`` of the characters that open a clause (",;:(") and close one (",;:)")."""
         if self._edges is None:
             self._edges = (
-                [i for i, c in enumerate(self.text) if c in ",;:("],
-                [i for i, c in enumerate(self.text) if c in ",;:)"],
+                [m.start() for m in _OPENS_CLAUSE.finditer(self.text)],
+                [m.start() for m in _CLOSES_CLAUSE.finditer(self.text)],
             )
         return self._edges
 
