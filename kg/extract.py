@@ -498,6 +498,29 @@ def slug(text: str) -> str:
     return _NOT_SLUG.sub("-", text.lower()).strip("-") or "x"
 
 
+def _surname_spans(text: str, surname: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` names ``surname``: its first letter in either case, not after a letter or
+    hyphen, the rest as it is, not followed by a letter or hyphen.
+
+    The spans of ``re.finditer`` with that pattern, found faster: the pattern is tried only just
+    before each place ``str.find`` gives for the rest (a character class would make ``re`` test
+    every character of the text), each match starting after the one before.
+    """
+    first = f"[{surname[0].upper()}{surname[0].lower()}]"
+    pattern = re.compile(rf"{first}(?<![\w-]{first}){re.escape(surname[1:])}(?![\w-])")
+    rest = surname[1:]
+    if not rest:
+        yield from (m.span() for m in pattern.finditer(text))
+        return
+    last_end = 0
+    at = text.find(rest, 1)
+    while at != -1:
+        if at - 1 >= last_end and (m := pattern.match(text, at - 1)):
+            last_end = m.end()
+            yield m.span()
+        at = text.find(rest, at + 1)
+
+
 # ---------------------------------------------------------------------------------------------
 # the draft under construction
 
@@ -970,12 +993,8 @@ class Extractor:
                 surnames.setdefault(surname, pid)
         # later mentions by surname (or the full name without a title)
         for surname, pid in surnames.items():
-            # the first letter in either case, not after a letter or hyphen (the lookbehind comes after
-            # the letter so that the regex engine jumps from one candidate letter to the next)
-            first = f"[{surname[0].upper()}{surname[0].lower()}]"
-            pattern = rf"{first}(?<![\w-]{first}){re.escape(surname[1:])}(?![\w-])"
-            for m in re.finditer(pattern, text):
-                draft.mention(pid, m.start(), m.end())
+            for a, b in _surname_spans(text, surname):
+                draft.mention(pid, a, b)
         return represents
 
     def _untitled_person(self, text: str, name: str, start: int, end: int, sentence: _Sentence) -> bool:
