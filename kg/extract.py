@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import ahocorasick  # type: ignore[import-not-found]
@@ -645,6 +645,7 @@ class _Sentence:
     article_folded: str = ""
 
     matches: dict[int, re.Match[str] | None] = field(default_factory=dict)
+    all_matches: dict[int, list[re.Match[str]]] = field(default_factory=dict)
     _negations: list[tuple[int, int]] | None = None
     _edges: tuple[list[int], list[int]] | None = None
 
@@ -690,20 +691,27 @@ class _Sentence:
         at = twin.search(folded)
         return None if at is None else pattern.search(text, at.start())
 
-    def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-        """``pattern.finditer(text, self.start, self.end)``: the matches in the sentence, offsets in ``text``."""
+    def finditer(self, pattern: re.Pattern[str], text: str) -> Sequence[re.Match[str]]:
+        """``pattern.finditer(text, self.start, self.end)`` for the article's ``text``: the matches in the
+        sentence, offsets in ``text``, found once per sentence."""
         key = id(pattern)
         if key in self.ruled_out:
-            return iter(())
+            return ()
+        try:
+            return self.all_matches[key]
+        except KeyError:
+            pass
         twin = self.twins.get(key)
         if twin is None:
-            return pattern.finditer(text, self.start, self.end)
-        # the twin's matches have the pattern's spans: the pattern gives each match where the twin found it
-        return (
-            found
-            for at in twin.finditer(self.article_folded, self.start, self.end)
-            if (found := pattern.match(text, at.start(), self.end))
-        )
+            found = list(pattern.finditer(text, self.start, self.end))
+        else:  # the twin's matches have the pattern's spans: the pattern gives each match where the twin found it
+            found = [
+                m
+                for at in twin.finditer(self.article_folded, self.start, self.end)
+                if (m := pattern.match(text, at.start(), self.end))
+            ]
+        self.all_matches[key] = found
+        return found
 
 
 class _Clock:
