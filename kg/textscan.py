@@ -22,7 +22,9 @@ ABBREVIATIONS = {
     "e.g", "i.e", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "approx", "inc", "ltd", "co", "art",
 }  # fmt: skip
-_BOUNDARY = re.compile(r"([.!?…]+)([\"”’»)\]]*)(\s+)(?=[\"“‘«(\[]?[A-Z0-9À-Þ-])")
+# ("[.!?…][.!?…]*" rather than "[.!?…]+": a pattern that opens with a character class lets re skip
+# to the next such character; a repeat first makes it try every position)
+_BOUNDARY = re.compile(r"([.!?…][.!?…]*)([\"”’»)\]]*)(\s+)(?=[\"“‘«(\[]?[A-Z0-9À-Þ-])")
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»"}
 _OPENING_QUOTE = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
 # the attribution a quotation goes on to: '…," she said', '…." Meloni said.', '…," said Meloni.'
