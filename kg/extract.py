@@ -315,6 +315,8 @@ TITLE_AFTER = re.compile(
     rf"(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
     re.I,
 )
+# a word before a title: "Italy's new interior minister"
+TITLE_ADJECTIVE = re.compile(r"\s(?:new|former|acting|outgoing|incoming|newly appointed)\s+$", re.I)
 COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$")
 PRESIDENCY_OF = re.compile(r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$", re.I)
 # more phrases the stages look for in sentences
@@ -429,8 +431,10 @@ GATED = (
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
 # the sentences are folded for the gate anyway: a case-insensitive pattern searched for in them
-# runs faster as its folded twin (kg.textscan.folded_twin)
-_TWINS = {id(pattern): twin for pattern in (*GATED, NEGATION) if (twin := folded_twin(pattern))}  # (GATED keeps them)
+# runs faster as its folded twin (kg.textscan.folded_twin); keyed by id, as in the gate (the
+# patterns are module constants, kept here too)
+SEARCHED_FOLDED = (*GATED, NEGATION, TITLE_ADJECTIVE)
+_TWINS = {id(pattern): twin for pattern in SEARCHED_FOLDED if (twin := folded_twin(pattern))}
 # what the clause of a period must name for the period to date a meeting, or the making of an agreement
 MEETING_CUES = (MEETING_NOUNS, TOOK_PLACE, PARTICIPATION, RECEIVED)
 AGREEMENT_CUES = (AGREEMENT_VERBS,)
@@ -740,6 +744,7 @@ class Extractor:
         # "the bloc" also opens sentences: "The bloc", "The Commission"
         capitalised = {k[0].upper() + k[1:]: v for k, v in EXTRA_NAMES.items() if k.startswith("the ")}
         self.gazetteer = Gazetteer(registry, {**EXTRA_NAMES, **capitalised})
+        self.demonym_ends = tuple(self.gazetteer.demonyms)
         # actors named by a demonym or short name before a title: "Tunisian", "Commission"
         self.named_before_titles = set(BODY_SHORT.values()) | set(self.gazetteer.demonyms.values())
         # capitalised words of the registry's names: a name holding one is not a person's
@@ -1108,8 +1113,10 @@ class Extractor:
             if near:
                 actor, title_end = near.actor, near.end
         if actor is None:
-            before = text[max(sentence.start, post_start - 40) : post_start]
-            adjective = re.search(r"\s(?:new|former|acting|outgoing|incoming|newly appointed)\s+$", before, re.I)
+            before_start = max(sentence.start, post_start - 40)
+            before = text[before_start:post_start]
+            folded_before = sentence.folded[before_start - sentence.start : post_start - sentence.start]
+            adjective = sentence.search(TITLE_ADJECTIVE, before, folded_before)
             if adjective:  # "Italy's new interior minister"
                 post_start -= len(before) - adjective.start()
                 before = before[: adjective.start()]
@@ -1127,7 +1134,8 @@ class Extractor:
                 ):
                     actor, title_start = hit.actor, hit.start
                     break
-            if actor is None and self.gazetteer.demonym_re:
+            # (the last demonym must end the words before the title: when none does, no search)
+            if actor is None and self.gazetteer.demonym_re and before.rstrip().endswith(self.demonym_ends):
                 found_demonyms = list(self.gazetteer.demonym_re.finditer(before))
                 dm = found_demonyms[-1] if found_demonyms else None
                 if dm and before[dm.end() :].strip() == "":

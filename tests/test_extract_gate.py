@@ -31,6 +31,7 @@ from kg.extract import (
     MEETING_NOUNS,
     NEGATION,
     PARTICIPATION,
+    SEARCHED_FOLDED,
     SPEECH,
     TITLE_BEFORE,
     Extractor,
@@ -152,7 +153,7 @@ def outcome(extractor: Extractor, text: str, published: str | None) -> object:
 # ---------------------------------------------------------------------------------------------
 # folded twins
 
-TWINNED = [pattern for pattern in (*GATED, NEGATION) if id(pattern) in _TWINS]
+TWINNED = [pattern for pattern in SEARCHED_FOLDED if id(pattern) in _TWINS]
 
 
 def test_the_long_case_insensitive_patterns_have_twins() -> None:
