@@ -20,6 +20,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 import ahocorasick  # type: ignore[import-not-found]
 
@@ -624,6 +625,7 @@ class _Places:
             draft.mention(pid, a, b)
 
 
+_START = attrgetter("start")  # (a NameHit's start, for bisect and sort: faster than a lambda)
 _OPENS_CLAUSE = re.compile(r"[,;:(]")
 _CLOSES_CLAUSE = re.compile(r"[,;:)]")
 
@@ -894,7 +896,7 @@ class Extractor:
     @staticmethod
     def _hits_in(hits: list[NameHit], start: int, end: int) -> list[NameHit]:
         """The hits lying within ``start``–``end`` (``hits`` are in text order)."""
-        first = bisect.bisect_left(hits, start, key=lambda h: h.start)
+        first = bisect.bisect_left(hits, start, key=_START)
         out = []
         for h in hits[first:]:
             if h.start >= end:
@@ -1070,7 +1072,7 @@ class Extractor:
             ):
                 continue
             draft.mention(actor, m.start(), m.end())
-            bisect.insort(hits, NameHit(m.start(), m.end(), actor, "pronoun"), key=lambda h: h.start)
+            bisect.insort(hits, NameHit(m.start(), m.end(), actor, "pronoun"), key=_START)
 
     @staticmethod
     def _names_document(s: _Sentence) -> bool:
@@ -2347,7 +2349,7 @@ class Extractor:
                         for a, b in draft.entities[r.subject].mentions
                         if start <= a and b <= end and not self._negated(s, a, b)
                     ]
-            for a, b in self._pairs(sorted(named, key=lambda h: h.start))[:1]:
+            for a, b in self._pairs(sorted(named, key=_START))[:1]:
                 draft.relate(a, "cooperatesWith", b, (s.start, s.end), 0.55, status="agreed")
         for m in s.finditer(IN_COOPERATION_WITH, text):
             before = [h for h in self._hits_in(hits, max(s.start, m.start() - 40), m.start())]
