@@ -1831,8 +1831,10 @@ class Extractor:
         states_only = bool(re.search(r"minister|leader", phrase, re.I))
         out = []
         for r in draft.relations.values():
+            if r.predicate != "participatedIn" or r.object != meeting:
+                continue
             actor = self.registry.actors.get(r.subject)
-            if r.predicate != "participatedIn" or r.object != meeting or actor is None:
+            if actor is None:
                 continue
             if actor.type == "SupranationalUnion" or (states_only and actor.type != "State"):
                 continue
