@@ -790,7 +790,9 @@ class Extractor:
         spans = split_sentences(text)
         year = int(published[:4]) if published else None
         sentences: list[_Sentence] = []
-        folded = fold(text)  # (one character for one: a sentence's span in it is the sentence folded)
+        # one character for one, so a sentence's span in it is the sentence folded (but for a capital
+        # sigma, which lower() makes final or not by what follows: no gate word or twin holds one)
+        folded = fold(text)
         for start, end in spans:
             body = text[start:end]
             quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
