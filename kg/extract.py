@@ -18,12 +18,15 @@ import datetime as dt
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
+
+import ahocorasick  # type: ignore[import-not-found]
 
 from kg.annotation import sha256_text
 from kg.model import Annotation, ArticleMeta, Entity, Registry, Relation, Span
-from kg.textscan import Gazetteer, KeywordGate, NameHit, find_quotes, fold, split_sentences
+from kg.textscan import Gazetteer, KeywordGate, NameHit, find_quotes, fold, folded_twin, split_sentences
 
 # ---------------------------------------------------------------------------------------------
 # lexicons
@@ -123,7 +126,7 @@ MEETING_NOUNS = re.compile(
 )
 MEETING_HEAD = re.compile(
     r"\b(?:(?:the|a|an|this)\s+)(?:meeting|summit|conference|talks|videoconference|event|gathering|ceremony)\b"
-    r"|(?<=\bfor )talks\b|(?<=\bheld )talks\b",
+    r"|talks\b(?<=\bfor talks)|talks\b(?<=\bheld talks)",  # (looking back only where "talks" is)
     re.I,
 )
 # another meeting, announced for later: "at an informal summit in Valletta", "at a meeting on 8 October"
@@ -181,9 +184,10 @@ STRESS = re.compile(r"\b(?:stressed|underlined|underscored|emphasi[sz]ed|insiste
 COMMUNICATION = re.compile(
     r"\b(?:the|a|an|in a|in the|its)\s+(?:joint\s+)?(?:message|communiqu[eé]|press release|statement)\b", re.I
 )
+# (words in lower case, as in every case-insensitive pattern: it then has a folded twin)
 COMMITMENT = re.compile(
     r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)(?:\s+(?:themselves|itself))?"
-    r"(?:\s+on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|\s+yesterday|\s+today)?\s+to|"
+    r"(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\s+yesterday|\s+today)?\s+to|"
     r"agreed on the need to|commit to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|"
     r"expressed (?:their|its) commitment to|noted support|"
     r"(?:pledged|committed|promised)(?=\s+(?:an?\s+)?(?:initial\s+|additional\s+|further\s+|extra\s+)?"
@@ -209,7 +213,7 @@ BARE_VERBS = (
 )  # fmt: skip
 AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
     (
-        re.compile(r"\bmemorand(?:um|a) of understanding\b|\bmemorandum\b|\bMoU\b", re.I),
+        re.compile(r"\bmemorand(?:um|a) of understanding\b|\bmemorandum\b|\bmou\b", re.I),  # ("MoU")
         "MemorandumOfUnderstanding",
         "mou",
     ),
@@ -312,6 +316,8 @@ TITLE_AFTER = re.compile(
     rf"(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
     re.I,
 )
+# a word before a title: "Italy's new interior minister"
+TITLE_ADJECTIVE = re.compile(r"\s(?:new|former|acting|outgoing|incoming|newly appointed)\s+$", re.I)
 COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$")
 PRESIDENCY_OF = re.compile(r"\b(?:presidency|president|behalf|chair|members?|member states?) of (?:the )?$", re.I)
 # more phrases the stages look for in sentences
@@ -404,7 +410,8 @@ UNTITLED_NAME_FOLLOWED = re.compile(
 )
 # pronouns resolved when their antecedent is clear (Extractor._pronouns)
 SUBJECT_PLACE = re.compile(r"|.*(?:[,;]\s*(?:and|but)?|\b(?:and|but))\s*")  # before a pronoun that is a subject
-PRONOUN = re.compile(r"\b(?:(?P<person>[Hh]e|[Ss]he|him)|(?P<thing>[Ii]t|[Tt]hey))\b")
+# (the lookahead: re tries the pronouns only where a word starts with one of their first letters)
+PRONOUN = re.compile(r"\b(?=[HhSsIiTt])(?:(?P<person>[Hh]e|[Ss]he|him)|(?P<thing>[Ii]t|[Tt]hey))\b")
 EXPLETIVE = re.compile(
     r"\s+(?:is|was|seems|seemed|appears|appeared|remains|remained|would be|will be|has been|had been|may|might|"
     r"could|must|should|also emerged)\b|['’]s\b"
@@ -424,6 +431,11 @@ GATED = (
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
+# the sentences are folded for the gate anyway: a case-insensitive pattern searched for in them
+# runs faster as its folded twin (kg.textscan.folded_twin); keyed by id, as in the gate (the
+# patterns are module constants, kept here too)
+SEARCHED_FOLDED = (*GATED, NEGATION, TITLE_ADJECTIVE)
+_TWINS = {id(pattern): twin for pattern in SEARCHED_FOLDED if (twin := folded_twin(pattern))}
 # what the clause of a period must name for the period to date a meeting, or the making of an agreement
 MEETING_CUES = (MEETING_NOUNS, TOOK_PLACE, PARTICIPATION, RECEIVED)
 AGREEMENT_CUES = (AGREEMENT_VERBS,)
@@ -475,10 +487,43 @@ def period_days(rel: str, unit: str, published: dt.date, future: bool = False) -
     return (first, last) if first <= last else None
 
 
+def _boundary(text: str, pos: int) -> bool:
+    """Whether ``\\b`` matches at ``pos`` in ``text``: a word character on one side only."""
+    before = pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_")
+    return before != (pos < len(text) and (text[pos].isalnum() or text[pos] == "_"))
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """An id from a label: ASCII lower case, words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+    if not text.isascii():  # (ASCII is its own NFKD form)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "x"
+
+
+def _surname_spans(text: str, surname: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` names ``surname``: its first letter in either case, not after a letter or
+    hyphen, the rest as it is, not followed by a letter or hyphen.
+
+    The spans of ``re.finditer`` with that pattern, found faster: the pattern is tried only just
+    before each place ``str.find`` gives for the rest (a character class would make ``re`` test
+    every character of the text), each match starting after the one before.
+    """
+    first = f"[{surname[0].upper()}{surname[0].lower()}]"
+    pattern = re.compile(rf"{first}(?<![\w-]{first}){re.escape(surname[1:])}(?![\w-])")
+    rest = surname[1:]
+    if not rest:
+        yield from (m.span() for m in pattern.finditer(text))
+        return
+    last_end = 0
+    at = text.find(rest, 1)
+    while at != -1:
+        if at - 1 >= last_end and (m := pattern.match(text, at - 1)):
+            last_end = m.end()
+            yield m.span()
+        at = text.find(rest, at + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,6 +544,7 @@ class _Draft:
         self.text = text
         self.entities: dict[str, _Entity] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
+        self.spans: dict[tuple[int, int], Span] = {}  # evidence spans, one object for each (a sentence's)
         # the periods found for a meeting or document, decided in Extractor._annotation:
         # entity id -> [(confidence, first day, last day, evidence)], days as ISO strings
         self.periods: dict[str, list[tuple[float, str, str, tuple[int, int]]]] = {}
@@ -511,8 +557,10 @@ class _Draft:
     def mention(self, eid: str, start: int, end: int) -> None:
         # a mention is kept once, and never overlapping another mention of the same entity
         mentions = self.entities[eid].mentions
-        if not any(s < end and start < e for s, e in mentions):
-            mentions.add((start, end))
+        for s, e in mentions:
+            if s < end and start < e:
+                return
+        mentions.add((start, end))
 
     def relate(
         self, subject: str, predicate: str, obj: str, evidence: tuple[int, int], confidence: float, **kw: object
@@ -521,8 +569,19 @@ class _Draft:
             return
         key = (subject, predicate, obj)
         if key not in self.relations or (self.relations[key].confidence or 0.0) < confidence:
-            span = Span(evidence[0], evidence[1], self.text[evidence[0] : evidence[1]])
+            span = self.spans.get(evidence)
+            if span is None:
+                span = self.spans[evidence] = Span(evidence[0], evidence[1], self.text[evidence[0] : evidence[1]])
             self.relations[key] = Relation(subject, predicate, obj, (span,), confidence=confidence, **kw)  # type: ignore[arg-type]
+
+    def drop(self, eids: Iterable[str]) -> None:
+        """Take entities out of the draft: their mentions and every relation naming them."""
+        dropped = set(eids)
+        if dropped:
+            for key in [k for k in self.relations if k[0] in dropped or k[2] in dropped]:
+                del self.relations[key]
+            for eid in dropped:
+                self.entities[eid].mentions.clear()
 
     def period(self, subject: str, found: tuple[str, str, tuple[int, int]], confidence: float) -> None:
         """Record that ``subject`` took place between two days (``found``: first, last, evidence)."""
@@ -566,6 +625,11 @@ class _Places:
             draft.mention(pid, a, b)
 
 
+_START = attrgetter("start")  # (a NameHit's start, for bisect and sort: faster than a lambda)
+_OPENS_CLAUSE = re.compile(r"[,;:(]")
+_CLOSES_CLAUSE = re.compile(r"[,;:)]")
+
+
 @dataclass
 class _Sentence:
     start: int
@@ -576,25 +640,84 @@ class _Sentence:
     denied: int | None = None  # offset in ``text`` of a denial of presence ("was not part of"), if any
     body: int = 0  # offset in ``text`` where the sentence proper starts (after a dateline)
     anchor: str | None = None  # the last date named before the sentence ("the day before" counts from it)
-    # patterns that cannot match ``text`` (none of their required words is there): not searched for
-    ruled_out: frozenset[re.Pattern[str]] = frozenset()
+    # Patterns are known by their ids here (hashing a compiled pattern costs microseconds: see
+    # kg.textscan.KeywordGate). The patterns that cannot match ``text`` (none of their required
+    # words is there) are not searched for:
+    ruled_out: frozenset[int] = frozenset()
+    # patterns searched for as their folded twins (kg.textscan.folded_twin) in ``folded``, which is
+    # ``text`` folded, or in ``article_folded``, the whole article folded (empty: no twins)
+    twins: Mapping[int, re.Pattern[str]] = field(default_factory=dict)
+    folded: str = ""
+    article_folded: str = ""
 
-    matches: dict[re.Pattern[str], re.Match[str] | None] = field(default_factory=dict)
+    matches: dict[int, re.Match[str] | None] = field(default_factory=dict)
+    all_matches: dict[int, list[re.Match[str]]] = field(default_factory=dict)
+    _negations: list[tuple[int, int]] | None = None
+    _edges: tuple[list[int], list[int]] | None = None
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False when the keyword gate ruled ``pattern`` out for this sentence."""
+        return id(pattern) not in self.ruled_out
+
+    def clause_edges(self) -> tuple[list[int], list[int]]:
+        """Offsets in ``text`` of the characters that open a clause (",;:(") and close one (",;:)")."""
+        if self._edges is None:
+            self._edges = (
+                [m.start() for m in _OPENS_CLAUSE.finditer(self.text)],
+                [m.start() for m in _CLOSES_CLAUSE.finditer(self.text)],
+            )
+        return self._edges
+
+    def negations(self) -> list[tuple[int, int]]:
+        """Where NEGATION matches ``text`` (offsets in ``text``), found once per sentence."""
+        if self._negations is None:
+            twin = self.twins.get(id(NEGATION))
+            found = NEGATION.finditer(self.text) if twin is None else twin.finditer(self.folded)
+            self._negations = [m.span() for m in found]  # (a twin's spans are the pattern's)
+        return self._negations
 
     def inside_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quotes)
 
     def find(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search(self.text)``, computed once per sentence (the stages ask the same questions)."""
+        key = id(pattern)
         try:
-            return self.matches[pattern]
+            return self.matches[key]
         except KeyError:
-            found = self.matches[pattern] = None if pattern in self.ruled_out else pattern.search(self.text)
+            found = self.matches[key] = None if key in self.ruled_out else self.search(pattern, self.text, self.folded)
             return found
 
-    def finditer(self, pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-        """``pattern.finditer(text, self.start, self.end)``: the matches in the sentence, offsets in ``text``."""
-        return iter(()) if pattern in self.ruled_out else pattern.finditer(text, self.start, self.end)
+    def search(self, pattern: re.Pattern[str], text: str, folded: str) -> re.Match[str] | None:
+        """``pattern.search(text)``, by its twin in ``folded`` (``fold(text)``) when it has one: the twin
+        finds where the match starts, faster, and the pattern gives the match from there."""
+        twin = self.twins.get(id(pattern))
+        if twin is None:
+            return pattern.search(text)
+        at = twin.search(folded)
+        return None if at is None else pattern.search(text, at.start())
+
+    def finditer(self, pattern: re.Pattern[str], text: str) -> Sequence[re.Match[str]]:
+        """``pattern.finditer(text, self.start, self.end)`` for the article's ``text``: the matches in the
+        sentence, offsets in ``text``, found once per sentence."""
+        key = id(pattern)
+        if key in self.ruled_out:
+            return ()
+        try:
+            return self.all_matches[key]
+        except KeyError:
+            pass
+        twin = self.twins.get(key)
+        if twin is None:
+            found = list(pattern.finditer(text, self.start, self.end))
+        else:  # the twin's matches have the pattern's spans: the pattern gives each match where the twin found it
+            found = [
+                m
+                for at in twin.finditer(self.article_folded, self.start, self.end)
+                if (m := pattern.match(text, at.start(), self.end))
+            ]
+        self.all_matches[key] = found
+        return found
 
 
 class _Clock:
@@ -615,12 +738,15 @@ class Extractor:
     """Drafts annotations of articles against one registry and topic scheme (build once, reuse)."""
 
     def __init__(self, registry: Registry, topics: dict[str, list[str]], gate: bool = True) -> None:
-        """``gate=False`` runs every pattern on every sentence: the same drafts, slower (for tests)."""
+        """``gate=False`` runs every pattern on every sentence, and none as its folded twin: the same
+        drafts, slower (for tests)."""
         self.registry = registry
         self.gate = _GATE if gate else KeywordGate([])
+        self.twins = _TWINS if gate else {}
         # "the bloc" also opens sentences: "The bloc", "The Commission"
         capitalised = {k[0].upper() + k[1:]: v for k, v in EXTRA_NAMES.items() if k.startswith("the ")}
         self.gazetteer = Gazetteer(registry, {**EXTRA_NAMES, **capitalised})
+        self.demonym_ends = tuple(self.gazetteer.demonyms)
         # actors named by a demonym or short name before a title: "Tunisian", "Commission"
         self.named_before_titles = set(BODY_SHORT.values()) | set(self.gazetteer.demonyms.values())
         # capitalised words of the registry's names: a name holding one is not a person's
@@ -631,16 +757,17 @@ class Extractor:
             for word in re.findall(r"[\w'’-]+", phrase)
             if word[:1].isupper()
         }
-        # topic id -> compiled pattern of its labels and cue words
-        # one pattern for all topics: a word -> its topic ids (a word may signal several topics)
+        # a word -> its topic ids (a word may signal several topics), found by one Aho–Corasick
+        # automaton in the folded text (see _topic_ids)
         self.topic_of: dict[str, set[str]] = {}
         for tid, words in sorted(topics.items()):
             for word in words:
                 self.topic_of.setdefault(word.lower(), set()).add(tid)
-        alternatives = sorted(self.topic_of, key=len, reverse=True)
-        self.topic_re = (
-            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alternatives) + r")", re.I) if alternatives else None
-        )
+        self.topic_automaton = ahocorasick.Automaton()
+        for word in self.topic_of:
+            self.topic_automaton.add_word(word, word)
+        if self.topic_of:
+            self.topic_automaton.make_automaton()
         self._topic_cache: dict[str, set[str]] = {}  # text -> topic ids (the same sentences are asked often)
         self._inner_names: dict[str, list[NameHit]] = {}  # a registry name -> the names inside it
 
@@ -663,10 +790,17 @@ class Extractor:
         spans = split_sentences(text)
         year = int(published[:4]) if published else None
         sentences: list[_Sentence] = []
+        # one character for one, so a sentence's span in it is the sentence folded (but for a capital
+        # sigma, which lower() makes final or not by what follows: no gate word or twin holds one)
+        folded = fold(text)
         for start, end in spans:
             body = text[start:end]
             quotes = [(q.start, q.end) for q in find_quotes(text, start, end)]
-            sentence = _Sentence(start, end, body, False, quotes, ruled_out=self.gate.ruled_out(body))
+            folded_body = folded[start:end]
+            sentence = _Sentence(
+                start, end, body, False, quotes, ruled_out=self.gate.ruled_out(body, folded_body), twins=self.twins,
+                folded=folded_body, article_folded=folded,
+            )  # fmt: skip
             sentence.background = bool(sentence.find(BACKGROUND)) and not (
                 year and str(year) in body and not re.search(r"\b(?:19|20)\d\d\b", body.replace(str(year), ""))
             )
@@ -764,7 +898,7 @@ class Extractor:
     @staticmethod
     def _hits_in(hits: list[NameHit], start: int, end: int) -> list[NameHit]:
         """The hits lying within ``start``–``end`` (``hits`` are in text order)."""
-        first = bisect.bisect_left(hits, start, key=lambda h: h.start)
+        first = bisect.bisect_left(hits, start, key=_START)
         out = []
         for h in hits[first:]:
             if h.start >= end:
@@ -777,12 +911,24 @@ class Extractor:
         """The clause holding the mention denies it ("Libya did not attend", "without Libya")."""
         text = sentence.text
         rel_start, rel_end = hit_start - sentence.start, hit_end - sentence.start
-        left = max(text.rfind(c, 0, rel_start) for c in ",;:(") + 1
-        right_candidates = [i for i in (text.find(c, rel_end) for c in ",;:)") if i != -1]
-        right = min(right_candidates) if right_candidates else len(text)
-        clause = text[left:right]
-        # "but" starts a new clause: "X was invited but did not come" keeps the negation on X
-        if NEGATION.search(clause):
+        # the clause: after the last ",;:(" before the mention, up to the first ",;:)" after it
+        if rel_start < 0 or rel_end < 0:  # (outside the sentence: str.find's negative offsets)
+            left = max(text.rfind(c, 0, rel_start) for c in ",;:(") + 1
+            right_candidates = [i for i in (text.find(c, rel_end) for c in ",;:)") if i != -1]
+            right = min(right_candidates) if right_candidates else len(text)
+        else:
+            opening, closing = sentence.clause_edges()
+            before = bisect.bisect_left(opening, rel_start)
+            left = opening[before - 1] + 1 if before else 0
+            after = bisect.bisect_left(closing, rel_end)
+            right = closing[after] if after < len(closing) else len(text)
+        # "but" starts a new clause: "X was invited but did not come" keeps the negation on X.
+        # NEGATION.search(text[left:right]), from the sentence's matches: no match holds a clause's
+        # edge (",;:()"), so a match of the sentence lies in the clause or outside it; they are in
+        # text order, none overlapping, so the first starting in the clause ends first
+        negations = sentence.negations()
+        first = bisect.bisect_left(negations, (left, -1))
+        if first < len(negations) and negations[first][1] <= right:
             return True
         # "Neighbouring Libya, the other ..., was not part of the talks": the subject is denied
         return bool(
@@ -864,12 +1010,8 @@ class Extractor:
                 surnames.setdefault(surname, pid)
         # later mentions by surname (or the full name without a title)
         for surname, pid in surnames.items():
-            # the first letter in either case, not after a letter or hyphen (the lookbehind comes after
-            # the letter so that the regex engine jumps from one candidate letter to the next)
-            first = f"[{surname[0].upper()}{surname[0].lower()}]"
-            pattern = rf"{first}(?<![\w-]{first}){re.escape(surname[1:])}(?![\w-])"
-            for m in re.finditer(pattern, text):
-                draft.mention(pid, m.start(), m.end())
+            for a, b in _surname_spans(text, surname):
+                draft.mention(pid, a, b)
         return represents
 
     def _untitled_person(self, text: str, name: str, start: int, end: int, sentence: _Sentence) -> bool:
@@ -932,7 +1074,7 @@ class Extractor:
             ):
                 continue
             draft.mention(actor, m.start(), m.end())
-            bisect.insort(hits, NameHit(m.start(), m.end(), actor, "pronoun"), key=lambda h: h.start)
+            bisect.insort(hits, NameHit(m.start(), m.end(), actor, "pronoun"), key=_START)
 
     @staticmethod
     def _names_document(s: _Sentence) -> bool:
@@ -961,7 +1103,8 @@ class Extractor:
         text = draft.text
         window_start = max(sentence.start, name_start - 90)
         prefix = text[window_start:name_start]
-        m = None if TITLE_BEFORE in sentence.ruled_out else TITLE_BEFORE.search(prefix)
+        folded_prefix = sentence.folded[window_start - sentence.start : name_start - sentence.start]
+        m = None if not sentence.may_match(TITLE_BEFORE) else sentence.search(TITLE_BEFORE, prefix, folded_prefix)
         if not m:
             return self._counterpart(draft, sentence, prefix, window_start)
         post_start, post_end = window_start + m.start("post"), window_start + m.end("post")
@@ -974,8 +1117,10 @@ class Extractor:
             if near:
                 actor, title_end = near.actor, near.end
         if actor is None:
-            before = text[max(sentence.start, post_start - 40) : post_start]
-            adjective = re.search(r"\s(?:new|former|acting|outgoing|incoming|newly appointed)\s+$", before, re.I)
+            before_start = max(sentence.start, post_start - 40)
+            before = text[before_start:post_start]
+            folded_before = sentence.folded[before_start - sentence.start : post_start - sentence.start]
+            adjective = sentence.search(TITLE_ADJECTIVE, before, folded_before)
             if adjective:  # "Italy's new interior minister"
                 post_start -= len(before) - adjective.start()
                 before = before[: adjective.start()]
@@ -993,7 +1138,8 @@ class Extractor:
                 ):
                     actor, title_start = hit.actor, hit.start
                     break
-            if actor is None and self.gazetteer.demonym_re:
+            # (the last demonym must end the words before the title: when none does, no search)
+            if actor is None and self.gazetteer.demonym_re and before.rstrip().endswith(self.demonym_ends):
                 found_demonyms = list(self.gazetteer.demonym_re.finditer(before))
                 dm = found_demonyms[-1] if found_demonyms else None
                 if dm and before[dm.end() :].strip() == "":
@@ -1067,7 +1213,7 @@ class Extractor:
         self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         """ "his French counterpart, NAME": the post of the person named before, for another state."""
-        m = None if COUNTERPART in sentence.ruled_out else COUNTERPART.search(prefix)
+        m = None if not sentence.may_match(COUNTERPART) else COUNTERPART.search(prefix)
         if not m or m.group("dem") not in self.gazetteer.demonyms:
             return None
         actor = self.gazetteer.demonyms[m.group("dem")]
@@ -1091,7 +1237,7 @@ class Extractor:
     ) -> tuple[str, str, str, tuple[int, int]] | None:
         text = draft.text
         suffix = text[name_end : min(sentence.end, name_end + 90)]
-        m = None if TITLE_AFTER in sentence.ruled_out else TITLE_AFTER.match(suffix)
+        m = None if not sentence.may_match(TITLE_AFTER) else TITLE_AFTER.match(suffix)
         if not m:
             return None
         post = fold(m.group("post"))
@@ -1135,7 +1281,7 @@ class Extractor:
     def _more_places(self, text: str, sentences: list[_Sentence], hits: list[NameHit], places: _Places) -> None:
         """Places beyond the registry's capitals: "the Belgian capital", "in Birgu", the dateline city."""
         for s in sentences:
-            for m in () if CAPITAL_OF in s.ruled_out else CAPITAL_OF.finditer(s.text):
+            for m in () if not s.may_match(CAPITAL_OF) else CAPITAL_OF.finditer(s.text):
                 actor = self.registry.actors.get(self.gazetteer.demonyms.get(m.group("dem"), ""))
                 if actor is not None and actor.metonyms:
                     places.add(actor.metonyms[0], s.start + m.start(), s.start + m.end())
@@ -1318,8 +1464,7 @@ class Extractor:
         verb_start, verb_end = s.start + m.start(), s.start + m.end()
         persons = [
             (a, b, eid)
-            for eid, ent in sorted(draft.entities.items())
-            if ent.type == "Person"
+            for eid, ent in sorted((eid, ent) for eid, ent in draft.entities.items() if ent.type == "Person")
             for a, b in ent.mentions
             if s.start <= a < s.end
         ]
@@ -1388,13 +1533,13 @@ class Extractor:
         yesterday, today or tomorrow, or a day counted from the last date named before ("the day
         before"). A week or a month ("last week", "earlier this month") is no day: see ``_period``."""
         pub = dt.date.fromisoformat(published) if published else None
-        m = None if DATE_RE in s.ruled_out else DATE_RE.search(s.text, s.body)
+        m = None if not s.may_match(DATE_RE) else DATE_RE.search(s.text, s.body)
         if not m:
-            rel = None if RELATIVE_DAYS in s.ruled_out else RELATIVE_DAYS.search(s.text, s.body)
+            rel = None if not s.may_match(RELATIVE_DAYS) else RELATIVE_DAYS.search(s.text, s.body)
             if rel and pub and not s.inside_quote(s.start + rel.start()):
                 shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[fold(rel.group("rel"))]
                 return (pub + dt.timedelta(days=shift)).isoformat(), (s.start + rel.start(), s.start + rel.end())
-            off = None if DAY_OFFSET in s.ruled_out else DAY_OFFSET.search(s.text, s.body)
+            off = None if not s.may_match(DAY_OFFSET) else DAY_OFFSET.search(s.text, s.body)
             anchor = dt.date.fromisoformat(s.anchor) if s.anchor else pub
             if off and anchor and not off.group("conj") and not s.inside_quote(s.start + off.start()):
                 return (anchor + dt.timedelta(days=_day_shift(off))).isoformat(), (
@@ -1434,7 +1579,7 @@ class Extractor:
     def _date_of_other(self, s: _Sentence, before: int, published: str | None) -> tuple[str, tuple[int, int]] | None:
         """ "signed it on Thursday, a day before EU leaders were due to meet": the date of the event
         after "a day before" (which ends before ``before``), counted from the date named ahead of it."""
-        off = None if DAY_OFFSET in s.ruled_out else DAY_OFFSET.search(s.text, s.body, before)
+        off = None if not s.may_match(DAY_OFFSET) else DAY_OFFSET.search(s.text, s.body, before)
         if not off or not off.group("conj"):
             return None
         ahead = _Sentence(s.start, s.start + off.start(), s.text[: off.start()], False, [], body=s.body)
@@ -1454,7 +1599,7 @@ class Extractor:
         span. Only a phrase outside quotations, not a limit ("by next week") or another time ("after
         last week's talks"), in a clause (between commas) that names one of ``cues``: in "said the
         treaty met the concerns of the court, which ruled last month" the month is the ruling's."""
-        if published is None or PERIOD in s.ruled_out:
+        if published is None or not s.may_match(PERIOD):
             return None
         for m in PERIOD.finditer(s.text, s.body):
             if s.inside_quote(s.start + m.start()) or NOT_A_PERIOD.search(s.text, 0, m.start()):
@@ -1481,8 +1626,8 @@ class Extractor:
             cut = s.start + before.start()
             lead = s.text[: before.start()]
             if not re.search(r"[\"“”]", lead):
-                for eid, ent in sorted(draft.entities.items()):
-                    if ent.type == "Person" and any(
+                for eid, ent in sorted((eid, ent) for eid, ent in draft.entities.items() if ent.type == "Person"):
+                    if any(
                         s.start <= a and b <= cut and (cut - b < 30 or APPOSITION.fullmatch(draft.text, b, cut))
                         for a, b in ent.mentions
                     ):
@@ -1495,8 +1640,8 @@ class Extractor:
             start = s.start + m.start("rest")
             for hit in self._hits_in(hits, start, s.end):
                 return hit.actor
-            for eid, ent in sorted(draft.entities.items()):
-                if ent.type == "Person" and any(start <= a < s.end for a, _b in ent.mentions):
+            for eid, ent in sorted((eid, ent) for eid, ent in draft.entities.items() if ent.type == "Person"):
+                if any(start <= a < s.end for a, _b in ent.mentions):
                     return eid
         return None
 
@@ -1688,8 +1833,10 @@ class Extractor:
         states_only = bool(re.search(r"minister|leader", phrase, re.I))
         out = []
         for r in draft.relations.values():
+            if r.predicate != "participatedIn" or r.object != meeting:
+                continue
             actor = self.registry.actors.get(r.subject)
-            if r.predicate != "participatedIn" or r.object != meeting or actor is None:
+            if actor is None:
                 continue
             if actor.type == "SupranationalUnion" or (states_only and actor.type != "State"):
                 continue
@@ -1699,18 +1846,34 @@ class Extractor:
     def _topics(
         self, draft: _Draft, subject: str, text: str, evidence: tuple[int, int], confidence: float = 0.6
     ) -> None:
-        if self.topic_re is None:
+        if not self.topic_of:
             return
         found = self._topic_cache.get(text)
         if found is None:
-            found = set()
-            for m in self.topic_re.finditer(text):
-                found |= self.topic_of[fold(m.group())]
+            found = self._topic_ids(text)
             if len(self._topic_cache) > 4096:
                 self._topic_cache.clear()
             self._topic_cache[text] = found
         for tid in sorted(found):
             draft.relate(subject, "about", f"topic:{tid}", evidence, confidence)
+
+    def _topic_ids(self, text: str) -> set[str]:
+        """The topics of the words ``text`` names: what ``re.finditer(r"\\b(?:words, longest first)",
+        text, re.I)`` finds, from one Aho–Corasick pass over ``fold(text)`` (the words are their own
+        fold: tests check it), each match the longest word starting at a word boundary, the next
+        one starting after it."""
+        starts = sorted(
+            (end + 1 - len(word), -len(word), word)
+            for end, word in self.topic_automaton.iter(fold(text))
+            if _boundary(text, end + 1 - len(word))
+        )
+        found: set[str] = set()
+        last_end = 0
+        for start, minus_length, word in starts:
+            if start >= last_end:
+                found |= self.topic_of[word]
+                last_end = start - minus_length
+        return found
 
     # -- agreements ----------------------------------------------------------------------------
 
@@ -1858,7 +2021,7 @@ class Extractor:
                 tail = text[rest_start : s.end]
                 cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b", tail)
                 clause = tail[: cut.start()] if cut else tail
-                if REPORTED not in s.ruled_out and REPORTED.search(text, s.start, m.start()):
+                if s.may_match(REPORTED) and REPORTED.search(text, s.start, m.start()):
                     continue  # "X said ten countries had pledged to ...": part of X's claim
                 document = self._document_of(draft, s)
                 if document and WORK_TOGETHER.match(clause.lstrip()):
@@ -2068,11 +2231,7 @@ class Extractor:
     @staticmethod
     def _document_of(draft: _Draft, s: _Sentence) -> str | None:
         """The document the article reports as signed or adopted: the one named in ``s``, else the first."""
-        documents = [
-            eid
-            for eid in sorted(draft.entities)
-            if draft.entities[eid].type in DOCUMENT_TYPES and draft.entities[eid].mentions
-        ]
+        documents = sorted(eid for eid, ent in draft.entities.items() if ent.type in DOCUMENT_TYPES and ent.mentions)
         named = [d for d in documents if any(s.start <= a < s.end for a, _b in draft.entities[d].mentions)]
         return next(iter(named or documents), None)
 
@@ -2194,7 +2353,7 @@ class Extractor:
                         for a, b in draft.entities[r.subject].mentions
                         if start <= a and b <= end and not self._negated(s, a, b)
                     ]
-            for a, b in self._pairs(sorted(named, key=lambda h: h.start))[:1]:
+            for a, b in self._pairs(sorted(named, key=_START))[:1]:
                 draft.relate(a, "cooperatesWith", b, (s.start, s.end), 0.55, status="agreed")
         for m in s.finditer(IN_COOPERATION_WITH, text):
             before = [h for h in self._hits_in(hits, max(s.start, m.start() - 40), m.start())]
@@ -2254,19 +2413,19 @@ class Extractor:
     ) -> Annotation:
         text = draft.text
         by_subject: dict[str, list[Relation]] = {}
+        dates: dict[str, list[Relation]] = {}
         objects: set[tuple[str, str]] = set()
         for r in draft.relations.values():
             by_subject.setdefault(r.subject, []).append(r)
             objects.add((r.predicate, r.object))
+            if r.predicate == "date":
+                dates.setdefault(r.subject, []).append(r)
         # the shapes want one modality, one description and a party per commitment
-        for eid, ent in sorted(draft.entities.items()):
-            if ent.type != "Commitment":
-                continue
+        unparty: set[str] = set()
+        for eid, ent in sorted((eid, ent) for eid, ent in draft.entities.items() if ent.type == "Commitment"):
             mine = by_subject.get(eid, [])
             if ("partyTo", eid) not in objects:
-                for key in [k for k in draft.relations if eid in (k[0], k[2])]:
-                    del draft.relations[key]
-                ent.mentions.clear()
+                unparty.add(eid)
                 continue
             modalities = sorted(
                 (r for r in mine if r.predicate == "modality"), key=lambda r: (-(r.confidence or 0.0), r.object)
@@ -2278,22 +2437,18 @@ class Extractor:
                 summary = (ent.label or text[a:b]).strip()
                 summary = summary[0].upper() + summary[1:] + ("" if summary.endswith(".") else ".")
                 draft.relate(eid, "description", summary, (a, b), 0.3, object_is_literal=True)
+        draft.drop(unparty)
         # one date per meeting or document: the surest, then the earliest (a meeting's first day)
-        for eid in sorted(by_subject):
-            dates = sorted(
-                (r for r in by_subject[eid] if r.predicate == "date"), key=lambda r: (-(r.confidence or 0.0), r.object)
-            )
-            for extra in dates[1:]:
+        for eid, found in dates.items():
+            for extra in sorted(found, key=lambda r: (-(r.confidence or 0.0), r.object))[1:]:
                 draft.relations.pop((eid, "date", extra.object), None)
         self._bounds(draft)
         # a claim needs someone who stated it or a message that carries it
-        for eid, ent in sorted(draft.entities.items()):
-            if ent.type == "Claim" and not any(
-                r.predicate in ("statedBy", "statedIn") for r in by_subject.get(eid, [])
-            ):
-                for key in [k for k in draft.relations if eid in (k[0], k[2])]:
-                    del draft.relations[key]
-                ent.mentions.clear()
+        draft.drop(
+            eid
+            for eid, ent in draft.entities.items()
+            if ent.type == "Claim" and not any(r.predicate in ("statedBy", "statedIn") for r in by_subject.get(eid, []))
+        )
         used = {r.subject for r in draft.relations.values()} | {r.object for r in draft.relations.values()}
         entities = []
         for eid in sorted(draft.entities):
@@ -2302,7 +2457,7 @@ class Extractor:
                 continue
             if ent.registry is None and eid not in used:
                 continue
-            mentions = tuple(Span(a, b, text[a:b]) for a, b in sorted(ent.mentions))
+            mentions = tuple([Span(a, b, text[a:b]) for a, b in sorted(ent.mentions)])
             entities.append(Entity(eid, ent.registry, ent.type, ent.label, mentions))
         known = {e.id for e in entities}
         relations = []

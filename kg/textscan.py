@@ -22,7 +22,9 @@ ABBREVIATIONS = {
     "e.g", "i.e", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "approx", "inc", "ltd", "co", "art",
 }  # fmt: skip
-_BOUNDARY = re.compile(r"([.!?…]+)([\"”’»)\]]*)(\s+)(?=[\"“‘«(\[]?[A-Z0-9À-Þ-])")
+# ("[.!?…][.!?…]*" rather than "[.!?…]+": a pattern that opens with a character class lets re skip
+# to the next such character; a repeat first makes it try every position)
+_BOUNDARY = re.compile(r"([.!?…][.!?…]*)([\"”’»)\]]*)(\s+)(?=[\"“‘«(\[]?[A-Z0-9À-Þ-])")
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»"}
 _OPENING_QUOTE = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
 # the attribution a quotation goes on to: '…," she said', '…." Meloni said.', '…," said Meloni.'
@@ -55,9 +57,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         cursor = 0
         quotes = find_quotes(chunk, 0, len(chunk)) if _OPENING_QUOTE.search(chunk) else []
         for m in _BOUNDARY.finditer(chunk):
-            before = chunk[cursor : m.start()]
-            word = re.search(r"([\w.]+)$", before)
-            last = (word.group(1) if word else "").lower().rstrip(".")
+            # the word before the punctuation: the letters, digits, "_" and "." that end
+            # chunk[cursor : m.start()] (a loop back from its end: a regex search for "[\w.]+$"
+            # would try every position of the sentence)
+            first = m.start()
+            while first > cursor and (chunk[first - 1].isalnum() or chunk[first - 1] in "_."):
+                first -= 1
+            last = chunk[first : m.start()].lower().rstrip(".")
             if m.group(1) == "." and (last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
                 continue
             if quotes and _quoted_and_attributed(chunk, quotes, m):
@@ -171,14 +177,14 @@ class Gazetteer:
                 continue
             if end < len(text) and (text[end].isalnum() or text[end] == "_"):
                 continue
-            candidates.append(NameHit(start, end, actor, kind))
-        candidates.sort(key=lambda h: (h.start, -(h.end - h.start)))
+            candidates.append((start, -length, actor, kind))
+        candidates.sort(key=itemgetter(0, 1))  # by start, the longest first
         hits: list[NameHit] = []
         last_end = -1
-        for hit in candidates:
-            if hit.start >= last_end:
-                hits.append(hit)
-                last_end = hit.end
+        for start, minus_length, actor, kind in candidates:
+            if start >= last_end:
+                last_end = start - minus_length
+                hits.append(NameHit(start, last_end, actor, kind))
         return hits
 
     @staticmethod
@@ -285,6 +291,10 @@ class KeywordGate:
     """Which patterns cannot match a text, from one Aho–Corasick pass over it.
 
     Built from patterns; each gets its ``required_words`` (patterns without any are never ruled out).
+    Patterns are known by their ``id``: a set or dict of compiled patterns hashes the pattern at
+    every look-up, and ``re`` computes that hash from the whole compiled code each time (some
+    microseconds for a long alternation, more than many a search). The gate keeps the patterns
+    (``words``), so their ids stay theirs.
     """
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
@@ -293,19 +303,115 @@ class KeywordGate:
             words = required_words(pattern)
             if words:
                 self.words[pattern] = words
-        self.gated = frozenset(self.words)
-        patterns_of: dict[str, set[re.Pattern[str]]] = {}
+        self.gated = frozenset(map(id, self.words))
+        patterns_of: dict[str, set[int]] = {}
         for pattern, words in self.words.items():
             for word in words:
-                patterns_of.setdefault(word, set()).add(pattern)
+                patterns_of.setdefault(word, set()).add(id(pattern))
         self.automaton = ahocorasick.Automaton()
         for word, needing in sorted(patterns_of.items()):
             self.automaton.add_word(word, frozenset(needing))
         if patterns_of:
             self.automaton.make_automaton()
 
-    def ruled_out(self, text: str) -> frozenset[re.Pattern[str]]:
-        """The gated patterns none of whose required words occurs in ``text`` (folded)."""
+    def ruled_out(self, text: str, folded: str | None = None) -> frozenset[int]:
+        """The ids of the gated patterns none of whose required words occurs in ``text`` (``folded``
+        is ``fold(text)`` when the caller has it)."""
         if not self.words:
             return frozenset()
-        return self.gated.difference(*map(itemgetter(1), self.automaton.iter(fold(text))))
+        return self.gated.difference(*map(itemgetter(1), self.automaton.iter(fold(text) if folded is None else folded)))
+
+
+# ---------------------------------------------------------------------------------------------
+# folded twins: a case-insensitive pattern searched for in folded text, without IGNORECASE
+
+# the character classes a twin may use: ``fold`` keeps a character in or out of each (tests check it)
+_TWIN_CATEGORIES = {
+    "CATEGORY_WORD", "CATEGORY_NOT_WORD", "CATEGORY_SPACE", "CATEGORY_NOT_SPACE", "CATEGORY_DIGIT",
+    "CATEGORY_NOT_DIGIT",
+}  # fmt: skip
+
+
+def folded_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``pattern`` compiled without IGNORECASE, when it then matches ``fold(text)`` exactly where
+    ``pattern`` matches ``text``, with the same spans; None when that does not follow from its parts.
+
+    ``re`` compares each character case-insensitively by a table lookup, so a case-insensitive
+    pattern runs about half as fast as the same pattern on text already in lower case. It follows
+    when every literal character is its own fold (a case-insensitive pattern matches exactly the
+    characters that fold to it: tests check it for each such character of the twins in use), every
+    class is made of those and of ``\\w``, ``\\s``, ``\\d`` and their opposites (which ``fold``
+    keeps a character in or out of), and nothing else compares characters (no ranges, no
+    back-references, no scoped flags). ``fold`` keeps one character for one, so offsets agree.
+
+    >>> folded_twin(re.compile(r"\\b(?:met|took part)\\b", re.I))
+    re.compile('\\\\b(?:met|took part)\\\\b')
+    >>> folded_twin(re.compile(r"\\bMet\\b", re.I)) is None  # "M" is not its own fold
+    True
+    """
+    if not pattern.flags & re.IGNORECASE or pattern.flags & (re.ASCII | re.LOCALE):
+        return None
+    try:  # Python's private parser, as in required_words: should it change, no pattern has a twin
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        foldable = _foldable(list(_parser.parse(pattern.pattern, pattern.flags)), _constants)
+    except Exception:
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE) if foldable else None
+
+
+def twin_literals(pattern: re.Pattern[str]) -> set[str]:
+    """The literal characters of a pattern (those a twin relies on ``fold`` for; for tests)."""
+    from re import _constants, _parser  # type: ignore[attr-defined]
+
+    found: set[str] = set()
+
+    def walk(items: Any) -> None:
+        for op, av in items:
+            if op in (_constants.LITERAL, _constants.NOT_LITERAL):
+                found.add(chr(av))
+            elif op is _constants.IN:
+                found.update(chr(v) for o, v in av if o is _constants.LITERAL)
+            elif op is _constants.SUBPATTERN:
+                walk(av[-1])
+            elif op is _constants.BRANCH:
+                for branch in av[1]:
+                    walk(branch)
+            elif op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+                walk(av[2])
+            elif op in (_constants.ASSERT, _constants.ASSERT_NOT):
+                walk(av[1])
+
+    walk(_parser.parse(pattern.pattern, pattern.flags))
+    return found
+
+
+def _foldable(items: list[tuple[Any, Any]], c: Any) -> bool:
+    """Parsed items whose every comparison of characters gives the same answer on folded text."""
+
+    def own_fold(code: int) -> bool:
+        return fold(chr(code)) == chr(code)
+
+    for op, av in items:
+        if op in (c.LITERAL, c.NOT_LITERAL):
+            ok = own_fold(av)
+        elif op in (c.ANY, c.AT):
+            ok = True
+        elif op is c.IN:
+            ok = all(
+                (o is c.LITERAL and own_fold(v)) or o is c.NEGATE or (o is c.CATEGORY and str(v) in _TWIN_CATEGORIES)
+                for o, v in av
+            )
+        elif op is c.SUBPATTERN:
+            ok = not av[1] and not av[2] and _foldable(list(av[-1]), c)  # no scoped flags: (?-i:...)
+        elif op is c.BRANCH:
+            ok = all(_foldable(list(branch), c) for branch in av[1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            ok = _foldable(list(av[2]), c)
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            ok = _foldable(list(av[1]), c)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
