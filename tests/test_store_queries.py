@@ -149,3 +149,28 @@ def test_fact_triples_are_those_of_their_assertions(built: tuple[ox.Store, Datas
     )
     assert len({p for _s, p, _o in direct}) >= 5  # most of the predicates occur in the corpus
     assert set(direct) == set(asserted)
+
+
+def test_floor_forms_agree_and_bound_their_listing(built: tuple[ox.Store, Dataset]) -> None:
+    """bench_query_cost --floors: each listing's floor pattern gives the same rows in each of its
+    forms, and as many of the listing's own facts (a floor that found fewer would bound nothing)."""
+    from bench_query_cost import _PREFIXES, FLOORS
+
+    store, _ = built
+    for name, (_what, forms) in FLOORS.items():
+        answers = [sorted(on_store(store, _PREFIXES + form)[1], key=repr) for form in forms]
+        assert answers[0], name
+        assert all(answer == answers[0] for answer in answers), name
+        floor = answers[0]
+        text = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+        kind, _, rows = execute(store, text)
+        if name == "participants":  # a row per participation
+            assert kind == "select" and len(rows) == len(floor)
+        elif name == "meeting-network":  # the CONSTRUCT's triples are among the floor's facts
+            assert kind == "graph"
+            network = set(on_store(store, text)[1])
+            assert network and network <= {row[:3] for row in floor}
+        elif name == "facts-per-article":  # every article's spans counted from these links
+            assert kind == "select" and sum(int(row[3]) for row in rows) == len({(g, s) for g, _, s in floor})
+        elif name == "organisers":  # a row per convening or hosting assertion, at most
+            assert kind == "select" and len(rows) <= len(floor)
