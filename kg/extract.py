@@ -231,6 +231,38 @@ AGREEMENT_NOUNS: list[tuple[re.Pattern[str], str, str]] = [
 ]
 # words for any agreement: the article's one named document when it has one, else a treaty
 GENERIC_AGREEMENT = re.compile(r"\b(?:accord|deal|agreement|pact|arrangement)\b", re.I)
+# after an agreement verb: "[a memorandum of understanding] with WHO", WHO up to the next clause, date or aim
+SIGNED_WITH = re.compile(
+    r"(?P<doc>(?:\s+(?!with\b)[\w'’-]+){0,8}?)\s+with\s+(?!(?:the\s+)?(?:support|help|backing|aid|assistance)\b)"
+    r"(?P<who>[^,.;:()]+?)(?=\s+(?:a|an|on|in|at|to|that|which|who|after|before|during|for|under|last|this|next|"
+    r"earlier|later|as|while|when|since|by)\b|\s*[,.;:()]|\s*$)",
+    re.I,
+)
+
+
+def _names_document(words: str) -> bool:
+    """Whether ``words`` name a document ("a new deal", "the memorandum of understanding")."""
+    return bool(GENERIC_AGREEMENT.search(words) or any(pattern.search(words) for pattern, _, _ in AGREEMENT_NOUNS))
+
+
+def _with_names_a_party(document: str, after: str) -> bool:
+    """Whether "VERB ``document`` with WHO ``after``" makes WHO a party: the words before "with" name
+    the document ("signed a deal with"), or, with none, the words after WHO do ("signed with Libya a
+    memorandum"; not "agreed with France that ..."); never "in cooperation with", "together with"."""
+    if WITH_HELPER.search(document):
+        return False
+    if document.strip():
+        return _names_document(document)
+    return bool(re.match(r"\s+(?:a|an|the)\b", after)) and _names_document(" ".join(after.split()[:6]))
+
+
+# "in cooperation with", "together with", "in consultation with": who helped, not a party
+WITH_HELPER = re.compile(
+    r"\b(?:cooperation|co-operation|together|along|partnership|consultation|coordination|conjunction|talks|"
+    r"negotiations|discussions)\s*$",
+    re.I,
+)
+
 CONTINUES = re.compile(
     r"(?:It|They|This|Under (?:the|its|this)|The (?:deal|agreement|memorandum|protocol|declaration|plan|text|"
     r"partnership|arrangement|accord|pact|statement|package))\b"
@@ -1977,6 +2009,12 @@ class Extractor:
             between = None  # "talks between A and B" names the meeting's sides, not the parties
         if between and not by:
             regions.append((s.start + verb.end() + between.start("who"), s.start + verb.end() + between.end("who")))
+
+        # "signed a memorandum with the EU on 16 July", "agreed with Italy a deal to ...": the other side
+        # is a party too (not "in cooperation with", "with the support of": helpers, not parties)
+        other = SIGNED_WITH.match(s.text, verb.end())
+        if other and _with_names_a_party(other.group("doc"), s.text[other.end() :]):
+            regions.append((s.start + other.start("who"), s.start + other.end("who")))
 
         def acting(a: int, b: int) -> bool:
             return any(start <= a and b <= end for start, end in regions)
