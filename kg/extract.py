@@ -298,6 +298,13 @@ DAY_OFFSET = re.compile(
 NUMBERS = {"a": 1, "the": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # a week or a month counted from the article's date: "last week", "earlier this month", "next month"
 PERIOD = re.compile(r"\b(?P<rel>last|next|(?:earlier|later)\s+this|this)\s+(?P<unit>week|month)\b", re.I)
+# a named month, for when something took place: "in March", "in March 2023", "in early March", "in
+# mid-March" (early, mid and late stay the whole month); "on 5 March" is a day (DATE_RE), and "by
+# March", "since March" or "until March" a limit, which take no "in"
+NAMED_MONTH = re.compile(
+    r"\b(?:[Ii]n|[Dd]uring)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b(?:\s+(?P<year>\d{4})\b)?(?![\s,]+\d)"
+)
 # the week a weekday is in: "on Tuesday last week"
 WEEK_AFTER_DAY = re.compile(r"\s+(?:of\s+)?(?P<rel>last|this|next)\s+week\b(?!['’]s)", re.I)
 # words before a period that make it a limit or another time ("by next week", "since last month",
@@ -424,10 +431,10 @@ COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?
 GATED = (
     MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE, NEGATED_PRESENCE,
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
-    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, PERIOD, HELD, TOOK_PLACE, CAPITAL_OF,
-    TITLE_BEFORE, TITLE_AFTER, STATED_WOULD, RECEIVED, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN,
-    CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN, WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP,
-    IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
+    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, PERIOD, NAMED_MONTH, HELD,
+    TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE, TITLE_AFTER, STATED_WOULD, RECEIVED, COUNTERPART, SPEAKER_VERB, SAID_BY,
+    SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN, WORK_TOGETHER, TWO_SIDES, UNION_AGENCY,
+    LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
@@ -484,6 +491,40 @@ def period_days(rel: str, unit: str, published: dt.date, future: bool = False) -
         first = published
     else:  # behind it
         last = published
+    return (first, last) if first <= last else None
+
+
+def month_days(
+    month: int, year: int | None, published: dt.date, future: bool = False
+) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a named month ("in March", "in March 2023") as the article dated
+    ``published`` can mean it; None when it holds no such day ("met in June 2024" in May 2024).
+
+    Without a year the month is the last one of its name up to the article's (the next one from
+    it when ``future``: "will meet in March"); the article's own month ends at its day, or when
+    ``future`` starts there.
+
+    >>> [d.isoformat() for d in month_days(3, None, dt.date(2024, 5, 15))]
+    ['2024-03-01', '2024-03-31']
+    >>> [d.isoformat() for d in month_days(11, None, dt.date(2024, 5, 15))]
+    ['2023-11-01', '2023-11-30']
+    >>> [d.isoformat() for d in month_days(3, None, dt.date(2024, 5, 15), future=True)]
+    ['2025-03-01', '2025-03-31']
+    >>> [d.isoformat() for d in month_days(5, None, dt.date(2024, 5, 15))]
+    ['2024-05-01', '2024-05-15']
+    """
+    if year is None:
+        year = published.year
+        if not future and month > published.month:
+            year -= 1
+        elif future and month < published.month:
+            year += 1
+    first = dt.date(year, month, 1)
+    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    if future:
+        first = max(first, published)
+    else:
+        last = min(last, published)
     return (first, last) if first <= last else None
 
 
@@ -1599,9 +1640,13 @@ class Extractor:
         span. Only a phrase outside quotations, not a limit ("by next week") or another time ("after
         last week's talks"), in a clause (between commas) that names one of ``cues``: in "said the
         treaty met the concerns of the court, which ruled last month" the month is the ruling's."""
-        if published is None or not s.may_match(PERIOD):
+        if published is None or not (s.may_match(PERIOD) or s.may_match(NAMED_MONTH)):
             return None
-        for m in PERIOD.finditer(s.text, s.body):
+        found = [] if not s.may_match(PERIOD) else list(PERIOD.finditer(s.text, s.body))
+        if s.may_match(NAMED_MONTH):
+            found = sorted([*found, *NAMED_MONTH.finditer(s.text, s.body)], key=lambda m: m.start())
+        pub = dt.date.fromisoformat(published)
+        for m in found:
             if s.inside_quote(s.start + m.start()) or NOT_A_PERIOD.search(s.text, 0, m.start()):
                 continue
             start = max([s.body] + [s.text.rfind(c, 0, m.start()) + 1 for c in ",;:"])
@@ -1609,10 +1654,12 @@ class Extractor:
             clause = s.text[start : min(ends, default=len(s.text))]
             if cues and not any(cue.search(clause) for cue in cues):
                 continue
-            rel = re.sub(r"\s+", " ", fold(m.group("rel")))
-            days = period_days(
-                rel, fold(m.group("unit")), dt.date.fromisoformat(published), bool(FUTURE_TENSE.search(clause))
-            )
+            future = bool(FUTURE_TENSE.search(clause))
+            if m.re is NAMED_MONTH:
+                year = m.group("year")
+                days = month_days(MONTHS[fold(m.group("month"))], int(year) if year else None, pub, future)
+            else:
+                days = period_days(re.sub(r"\s+", " ", fold(m.group("rel"))), fold(m.group("unit")), pub, future)
             if days:
                 return days[0].isoformat(), days[1].isoformat(), (s.start + m.start(), s.start + m.end())
         return None

@@ -105,7 +105,12 @@ def bounds(draft: Annotation, subject: str) -> tuple[str, str] | None:
     assert set(found) == {"notBefore", "notAfter"}
     for r in found.values():
         assert r.object_is_literal and r.datatype == "date"
-        assert re.fullmatch(r"(?:earlier |later )?(?:last|this|next) (?:week|month)", r.evidence[0].text, re.I)
+        assert re.fullmatch(
+            r"(?:earlier |later )?(?:last|this|next) (?:week|month)"
+            r"|(?:in|during) (?:(?:early|mid|late)[ -])?[A-Z][a-z]+(?: \d{4})?",
+            r.evidence[0].text,
+            re.I,
+        )
     return found["notBefore"].object, found["notAfter"].object
 
 
@@ -153,6 +158,76 @@ def test_a_week_or_a_month_gives_its_first_and_last_day(
     assert dates(draft, "meeting") == []
 
 
+# -- 1c. named months: "in March", "in March 2023", "in early March" ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when", "published", "expected"),
+    [
+        (MET, "in March", "2024-05-15", ("2024-03-01", "2024-03-31")),
+        (MET, "in March 2023", "2024-05-15", ("2023-03-01", "2023-03-31")),
+        (MET, "in February", "2024-05-15", ("2024-02-01", "2024-02-29")),
+        # early, mid and late stay the whole month
+        (MET, "in early March", "2024-05-15", ("2024-03-01", "2024-03-31")),
+        (MET, "in mid-March", "2024-05-15", ("2024-03-01", "2024-03-31")),
+        (MET, "in late March", "2024-05-15", ("2024-03-01", "2024-03-31")),
+        # a month after the article's, in the past tense and without a year: the previous year's
+        (MET, "in November", "2024-05-15", ("2023-11-01", "2023-11-30")),
+        # in the future tense: the next one of its name
+        (WILL, "in June", "2024-05-15", ("2024-06-01", "2024-06-30")),
+        (WILL, "in March", "2024-05-15", ("2025-03-01", "2025-03-31")),
+        # the article's own month: up to its day, or from it
+        (MET, "in May", "2024-05-15", ("2024-05-01", "2024-05-15")),
+        (WILL, "in May", "2024-05-15", ("2024-05-15", "2024-05-31")),
+    ],
+)
+def test_a_named_month_gives_its_first_and_last_day(
+    sentence: str, when: str, published: str, expected: tuple[str, str]
+) -> None:
+    draft = draft_of(sentence.format(when=when), published=published)
+    assert bounds(draft, "meeting") == expected
+    assert dates(draft, "meeting") == []
+
+
+def test_a_document_signed_in_a_named_month_has_its_bounds() -> None:
+    draft = draft_of("Italy and Libya signed a memorandum of understanding in March 2023.", published="2023-06-20")
+    assert bounds(draft, "mou") == ("2023-03-01", "2023-03-31")
+    assert ("italy", "partyTo", "mou") in facts(draft)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The interior ministers of Italy and Libya met in Rome on 5 March 2024.",
+        "The interior ministers of Italy and Libya met in Rome in March, on 5 March.",
+        "In March the interior ministers of Italy and Libya met in Rome on 5 March.",
+    ],
+)
+def test_a_day_wins_over_a_named_month(sentence: str) -> None:
+    draft = draft_of(sentence, published="2024-05-15")
+    assert dates(draft, "meeting") == ["2024-03-05"]
+    assert bounds(draft, "meeting") is None
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        # limits: no "in"
+        "The talks had been planned since March.",
+        "Italy wants the talks to produce a plan by March.",
+        "Italy wants the talks to go on until March.",
+        # another event's time, in another clause
+        "Italy said the talks met the concerns of the court, which ruled in March that the plan was unlawful.",
+        # inside a quotation
+        'Italy\'s minister said: "We met the Libyans in March, and we will meet them again."',
+    ],
+)
+def test_named_months_of_limits_other_events_and_quotations_give_no_bounds(second: str) -> None:
+    draft = draft_of("The interior ministers of Italy and Libya met in Rome. " + second, published="2024-05-15")
+    assert ("italy", "participatedIn", "meeting") in facts(draft)
+    assert bounds(draft, "meeting") is None
+
+
 @pytest.mark.parametrize(
     ("sentence", "when", "published"),
     [
@@ -160,6 +235,7 @@ def test_a_week_or_a_month_gives_its_first_and_last_day(
         (MET, "earlier this week", "2024-05-13"),  # a Monday
         (WILL, "later this week", "2024-05-19"),  # a Sunday
         (WILL, "later this month", "2024-01-31"),
+        (MET, "in June 2024", "2024-05-15"),  # a month after the article, in the past tense
     ],
 )
 def test_a_period_that_holds_no_day_gives_no_bounds(sentence: str, when: str, published: str) -> None:
