@@ -186,25 +186,29 @@ COMMUNICATION = re.compile(
 )
 # (words in lower case, as in every case-insensitive pattern: it then has a folded twin)
 COMMITMENT = re.compile(
-    r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)(?:\s+(?:themselves|itself))?"
-    r"(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\s+yesterday|\s+today)?\s+to|"
+    # (past or present: "undertook to", "undertakes to"; a document may stand between the verb and
+    # what is undertaken, and the undertaking may be not to do something: "undertakes in the treaty not to")
+    r"\b(?P<verb>(?:pledged|pledges|agreed|agrees|committed|commits|undertook|undertakes|vowed|vows|promised|"
+    r"promises|resolved|resolves)(?:\s+(?:themselves|itself|himself|herself))?"
+    r"(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\s+yesterday|\s+today)?"
+    r"(?:\s+(?:in|under)\s+(?:the|this|that|its|their)\s+(?:treaty|agreement|deal|accord|pact|memorandum|"
+    r"declaration|protocol|text))?(?:\s+not)?\s+to|"
     r"agreed on the need to|commit to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|"
     r"expressed (?:their|its) commitment to|noted support|"
     r"(?:pledged|committed|promised)(?=\s+(?:an?\s+)?(?:initial\s+|additional\s+|further\s+|extra\s+)?"
     r"(?:about\s+|some\s+|around\s+|nearly\s+)?(?:[€$£]\s?)?[\d.,]+\s*(?:million|billion|bn|m)\b))",
     re.I,
 )
-COMMITMENT_MODALITY = [
-    ("pledged", "pledged"),
-    ("vowed", "pledged"),
-    ("promised", "pledged"),
-    ("committed", "pledged"),
-    ("undertook", "pledged"),
+COMMITMENT_MODALITY = [  # (stems: "pledged" and "pledges", "undertook" and "undertakes")
+    ("pledge", "pledged"),
+    ("vow", "pledged"),
+    ("promis", "pledged"),
+    ("commit", "pledged"),
+    ("undert", "pledged"),
     ("expressed", "expressed-commitment"),
     ("noted", "noted"),
-    ("agreed", "agreed"),
-    ("resolved", "agreed"),
-    ("commit", "pledged"),
+    ("agree", "agreed"),
+    ("resolve", "agreed"),
 ]
 BARE_VERBS = (
     "support", "dismantle", "strengthen", "promote", "continue", "fight", "combat", "prevent", "step up",
@@ -377,6 +381,8 @@ SETTLED = re.compile(
     r"\b(?:is|are)\s+to\s+(?!be\b|have\b|meet\b)|"
     r"\b(?:will|shall)\s+(?!be\b|have\b|not\b|never\b|meet\b|gather\b)(?=[a-z])"
 )
+# a clause with its own subject that states a settled undertaking: ", and a committee will check"
+_NEXT_SETTLED = r",\s+(?:and|but|while)\s+(?=(?:[\w'’-]+\s+){1,4}(?:will|shall|is to|are to)\s)"
 # where a settled undertaking's clause ends
 SETTLED_END = re.compile(r"[.;]|,\s+(?:and|but|while|as|which|including)\b|,\s+(?=[a-z]+\s+(?:will|are to|is to)\b)")
 # the parties as a whole, in what their side says they would do
@@ -2065,8 +2071,12 @@ class Extractor:
                 if modality is None:
                     continue
                 rest_start = m.end() if not verb.startswith("noted") else m.start() + len("noted ")
+                negative = re.search(r"\snot\s+to$", m.group())
+                if negative:  # "undertakes not to send": the undertaking is not to
+                    rest_start = m.start() + negative.start() + 1
                 tail = text[rest_start : s.end]
-                cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b", tail)
+                # (", and a committee will check ...": another clause, with its own subject)
+                cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b|" + _NEXT_SETTLED, tail)
                 clause = tail[: cut.start()] if cut else tail
                 if s.may_match(REPORTED) and REPORTED.search(text, s.start, m.start()):
                     continue  # "X said ten countries had pledged to ...": part of X's claim
@@ -2089,7 +2099,11 @@ class Extractor:
                     mention = (m.start() if index == 0 and not verb.startswith("noted") else p_start, p_end)
                     draft.mention(cid, *mention)
                     subject = text[s.start : m.start()]
-                    named = [h for h in self._hits_in(hits, s.start, m.start()) if not self._negated(s, h.start, h.end)]
+                    named = [
+                        h
+                        for h in self._hits_in(hits, s.start, m.start())
+                        if not self._negated(s, h.start, h.end) or self._negative_undertaking(s, h.start, m)
+                    ]
                     # the last collective phrase, nearest the verb
                     collective = ([None, *COLLECTIVE.finditer(subject)])[-1]
                     if collective:
@@ -2120,6 +2134,15 @@ class Extractor:
                                 object_is_literal=True,
                             )
                     self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    @staticmethod
+    def _negative_undertaking(s: _Sentence, hit_start: int, m: re.Match[str]) -> bool:
+        """Whether every denial in the clause of a party named at ``hit_start`` comes after the verb
+        of the commitment ``m``: "Rwanda undertakes not to send ..." is an undertaking, and "not"
+        denies nothing of Rwanda's part in it."""
+        verb_end = m.start("verb") + len(m.group("verb").split()[0]) - s.start
+        left = max(s.text.rfind(c, 0, hit_start - s.start) for c in ",;:(") + 1
+        return s.denied is None and not any(left <= a < verb_end for a, _b in s.negations())
 
     def _settled_commitments(
         self,

@@ -567,3 +567,39 @@ def test_a_host_named_outright_is_not_displaced_by_who_welcomed_the_guests() -> 
         )
     )
     assert ("robert-abela", "hosted", "meeting") in got and ("ian-borg", "hosted", "meeting") not in got
+
+
+# -- 3b. commitment verbs in the present tense, and undertakings not to do something -------------
+
+
+@pytest.mark.parametrize(
+    "verb",
+    ["undertakes to", "pledges to", "commits itself to", "committed itself to", "vows to", "promises to"],
+)
+def test_a_commitment_verb_in_the_present_tense_is_a_pledge(verb: str) -> None:
+    draft = draft_of(f"Italy and Libya signed a treaty on Monday. Libya {verb} provide equipment to the coast guard.")
+    commitment = next(e.id for e in draft.entities if e.type == "Commitment")
+    assert {("libya", "partyTo", commitment), (commitment, "modality", "modality:pledged")} <= facts(draft)
+
+
+def test_an_undertaking_not_to_do_something_is_a_commitment_of_its_party() -> None:
+    draft = draft_of(
+        "Italy and Libya signed a treaty on Monday. Libya undertakes in the treaty not to send anyone relocated "
+        "from Italy to a third country, and a monitoring committee will check how both governments apply it."
+    )
+    got = facts(draft)
+    undertaking = next(e for e in draft.entities if e.type == "Commitment" and "undertakes" in e.mentions[0].text)
+    assert undertaking.mentions[0].text.startswith("undertakes in the treaty not to send")
+    assert undertaking.mentions[0].text.endswith("to a third country")  # the committee's clause is its own
+    assert {("libya", "partyTo", undertaking.id), (undertaking.id, "modality", "modality:pledged")} <= got
+    description = next(
+        r.object for r in draft.relations if r.subject == undertaking.id and r.predicate == "description"
+    )
+    assert description.lower().startswith("not to send")  # not "send anyone ...": the undertaking is not to
+    committee = next(e for e in draft.entities if e.type == "Commitment" and "committee" in e.mentions[0].text)
+    assert (committee.id, "modality", "modality:agreed") in got
+
+
+def test_a_denial_before_the_commitment_verb_still_denies_the_party() -> None:
+    draft = draft_of("Italy and Libya signed a treaty on Monday. Libya has not pledged to send anyone to Italy.")
+    assert not any(r.subject == "libya" and r.object.startswith("commitment") for r in draft.relations)
