@@ -67,8 +67,19 @@ PORTFOLIO_HEADS = {"minister", "commissioner", "state secretary", "secretary of 
 PORTFOLIO_RE = re.compile(
     r"\s+(?:for|of)\s+(?:the\s+)?[a-z][a-z-]*(?:(?:,\s+|\s+and\s+|\s+)(?!of\b|for\b)[a-z][a-z-]*){0,6}"
 )
-# the body a title belongs to when nothing else is named ("the commissioner for migration")
-DEFAULT_BODY = {"commissioner": "european-commission", "home affairs commissioner": "european-commission"}
+# the body a title belongs to when nothing else is named ("the commissioner for migration"), and
+# titles only one state gives ("Home Secretary James Cleverly": the United Kingdom's)
+DEFAULT_BODY = {
+    "commissioner": "european-commission",
+    "home affairs commissioner": "european-commission",
+    "home secretary": "united-kingdom",
+}
+# a state's government or lawmakers, named in a sentence before a title that names no state
+# ("British lawmakers backed the plan of Prime Minister NAME")
+GOVERNMENT_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:government|authorities|lawmakers|legislators|MPs|parliament|cabinet|ministers|officials)\b"
+)
+GOVERNMENT_END = re.compile(r"\b(?:government|authorities)$")
 # bodies that are not in the registry but whose titles belong to a registry actor:
 # name -> (actor, slug of the body for the post id, label of the body)
 SUB_BODIES = {"European Council": ("eu", "european-council", "the European Council")}
@@ -97,7 +108,7 @@ EXTRA_NAMES = {
 }
 
 _LETTER = r"[^\W\d_]"
-_CAP = rf"(?:[A-ZÀ-ÖØ-Þ]{_LETTER}*(?:[-'’][A-ZÀ-ÖØ-Þa-z]{_LETTER}*)*)"
+_CAP = rf"(?:[A-ZÀ-ÖØ-Þ]{_LETTER}*(?:[-'’](?!s\b)[A-ZÀ-ÖØ-Þa-z]{_LETTER}*)*)"  # (not a possessive 's)
 _PARTICLE = r"(?:von der|von|van der|van|de la|de|del|della|da|di|du|al-|el-|bin|ben|ibn|Ould|Ben|Al-|El-|bint)"
 NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP}){{1,7}}")
 NOT_NAME_WORDS = {
@@ -327,6 +338,8 @@ TITLE_AFTER = re.compile(
     rf"(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
     re.I,
 )
+# a capitalised title right before a name: "Prime Minister NAME", "Interior Minister NAME"
+BARE_TITLE = re.compile(rf"\b(?=[A-Z])(?i:{POST_RE})\s+$")
 # a word before a title: "Italy's new interior minister"
 TITLE_ADJECTIVE = re.compile(r"\s(?:new|former|acting|outgoing|incoming|newly appointed)\s+$", re.I)
 COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$")
@@ -1019,7 +1032,11 @@ class Extractor:
                     draft, sentence, m.end(), hits
                 )
                 if not found:
-                    if self._untitled_person(text, name, start, m.end(), sentence):
+                    # a title naming no state that the text does not fix ("Prime Minister NAME"): the
+                    # person, without a post or whom they represent (a post needs its state)
+                    if self._untitled_person(text, name, start, m.end(), sentence) or BARE_TITLE.search(
+                        text, max(sentence.start, start - 40), start
+                    ):
                         pid = slug(name)
                         draft.entity(pid, type="Person", label=name)
                         draft.mention(pid, start, start + len(name))
@@ -1033,6 +1050,8 @@ class Extractor:
                     post_label = post_label.replace(owner, self.registry.actors[actor].label)
                     if not draft.entity(actor, registry=actor).mentions:
                         draft.mention(actor, *title_span)  # as a ministry is named by its minister's title
+                if not draft.entity(actor, registry=actor).mentions:
+                    draft.mention(actor, *title_span)  # "Home Secretary": the title names the state
                 pid = slug(name)
                 draft.entity(pid, type="Person", label=name)
                 draft.mention(pid, start, start + len(name))
@@ -1254,7 +1273,21 @@ class Extractor:
         ]
         if earlier and self.registry.actors[earlier[-1].object].type == "State":
             return earlier[-1].object
-        return None
+        # the government or lawmakers of a state named last before the title in the sentence, by
+        # name or demonym ("the British government", "British lawmakers")
+        governments = [
+            (h.start, h.actor)
+            for h in self._hits_in(hits, sentence.start, post_start)
+            if GOVERNMENT_AFTER.match(text, h.end) or GOVERNMENT_END.search(text, h.start, h.end)
+        ]
+        if self.gazetteer.demonym_re:
+            governments += [
+                (sentence.start + dm.start(), self.gazetteer.demonyms[dm.group(1)])
+                for dm in self.gazetteer.demonym_re.finditer(text[sentence.start : post_start])
+                if GOVERNMENT_AFTER.match(text, sentence.start + dm.end())
+            ]
+        states = [actor for _at, actor in sorted(governments) if self.registry.actors[actor].type == "State"]
+        return states[-1] if states else None
 
     def _counterpart(
         self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int

@@ -603,3 +603,50 @@ def test_an_undertaking_not_to_do_something_is_a_commitment_of_its_party() -> No
 def test_a_denial_before_the_commitment_verb_still_denies_the_party() -> None:
     draft = draft_of("Italy and Libya signed a treaty on Monday. Libya has not pledged to send anyone to Italy.")
     assert not any(r.subject == "libya" and r.object.startswith("commitment") for r in draft.relations)
+
+
+# -- 5b. persons whose title names no state ------------------------------------------------------
+
+
+def test_a_title_only_one_state_gives_names_that_state() -> None:
+    draft = draft_of("Home Secretary James Cleverly signed the treaty with Rwanda in Kigali on Tuesday.")
+    got = facts(draft)
+    post = "united-kingdom-home-secretary"
+    assert {("james-cleverly", "holdsPost", post), ("james-cleverly", "represents", "united-kingdom")} <= got
+    assert (post, "postIn", "united-kingdom") in got
+
+
+@pytest.mark.parametrize(
+    ("sentence", "state"),
+    [
+        # the lawmakers or the government of a state, named last before the title in the sentence
+        (
+            "British lawmakers backed the bill that declares Rwanda a safe country, keeping alive Prime Minister "
+            "Rishi Sunak's plan.",
+            "united-kingdom",
+        ),
+        ("The Italian government welcomed the plan, and Interior Minister Rishi Sunak backed it.", "italy"),
+        ("Italy and the Tunisian authorities backed the plan of Prime Minister Rishi Sunak.", "tunisia"),
+    ],
+)
+def test_a_title_without_a_state_takes_the_government_named_before_it(sentence: str, state: str) -> None:
+    got = facts(draft_of(sentence))
+    assert ("rishi-sunak", "represents", state) in got
+    assert any(s == "rishi-sunak" and p == "holdsPost" and o.startswith(state + "-") for s, p, o in got)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Prime Minister Boris Johnson received them in London.",
+        "Rwanda was declared safe, and Prime Minister Boris Johnson received them.",  # a state, not its government
+        "Interior Minister Boris Johnson received them in Rome.",  # Rome is a place here
+    ],
+)
+def test_a_title_whose_state_is_not_fixed_gives_the_person_without_a_post(sentence: str) -> None:
+    draft = draft_of("The interior ministers of Italy and Libya met on Monday. " + sentence)
+    person = next(e for e in draft.entities if e.type == "Person")
+    assert person.id == "boris-johnson" and person.mentions[0].text == "Boris Johnson"
+    assert ("boris-johnson", "hosted", "meeting") in facts(draft)
+    assert not any(e.type == "Post" for e in draft.entities)  # no post without its state, and no state guessed
+    assert not any(r.subject == "boris-johnson" and r.predicate in ("holdsPost", "represents") for r in draft.relations)
