@@ -67,8 +67,19 @@ PORTFOLIO_HEADS = {"minister", "commissioner", "state secretary", "secretary of 
 PORTFOLIO_RE = re.compile(
     r"\s+(?:for|of)\s+(?:the\s+)?[a-z][a-z-]*(?:(?:,\s+|\s+and\s+|\s+)(?!of\b|for\b)[a-z][a-z-]*){0,6}"
 )
-# the body a title belongs to when nothing else is named ("the commissioner for migration")
-DEFAULT_BODY = {"commissioner": "european-commission", "home affairs commissioner": "european-commission"}
+# the body a title belongs to when nothing else is named ("the commissioner for migration"), and
+# titles only one state gives ("Home Secretary James Cleverly": the United Kingdom's)
+DEFAULT_BODY = {
+    "commissioner": "european-commission",
+    "home affairs commissioner": "european-commission",
+    "home secretary": "united-kingdom",
+}
+# a state's government or lawmakers, named in a sentence before a title that names no state
+# ("British lawmakers backed the plan of Prime Minister NAME")
+GOVERNMENT_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:government|authorities|lawmakers|legislators|MPs|parliament|cabinet|ministers|officials)\b"
+)
+GOVERNMENT_END = re.compile(r"\b(?:government|authorities)$")
 # bodies that are not in the registry but whose titles belong to a registry actor:
 # name -> (actor, slug of the body for the post id, label of the body)
 SUB_BODIES = {"European Council": ("eu", "european-council", "the European Council")}
@@ -97,7 +108,7 @@ EXTRA_NAMES = {
 }
 
 _LETTER = r"[^\W\d_]"
-_CAP = rf"(?:[A-ZÀ-ÖØ-Þ]{_LETTER}*(?:[-'’][A-ZÀ-ÖØ-Þa-z]{_LETTER}*)*)"
+_CAP = rf"(?:[A-ZÀ-ÖØ-Þ]{_LETTER}*(?:[-'’](?!s\b)[A-ZÀ-ÖØ-Þa-z]{_LETTER}*)*)"  # (not a possessive 's)
 _PARTICLE = r"(?:von der|von|van der|van|de la|de|del|della|da|di|du|al-|el-|bin|ben|ibn|Ould|Ben|Al-|El-|bint)"
 NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s*)?{_CAP}){{1,7}}")
 NOT_NAME_WORDS = {
@@ -186,25 +197,29 @@ COMMUNICATION = re.compile(
 )
 # (words in lower case, as in every case-insensitive pattern: it then has a folded twin)
 COMMITMENT = re.compile(
-    r"\b(?P<verb>(?:pledged|agreed|committed|undertook|vowed|promised|resolved)(?:\s+(?:themselves|itself))?"
-    r"(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\s+yesterday|\s+today)?\s+to|"
+    # (past or present: "undertook to", "undertakes to"; a document may stand between the verb and
+    # what is undertaken, and the undertaking may be not to do something: "undertakes in the treaty not to")
+    r"\b(?P<verb>(?:pledged|pledges|agreed|agrees|committed|commits|undertook|undertakes|vowed|vows|promised|"
+    r"promises|resolved|resolves)(?:\s+(?:themselves|itself|himself|herself))?"
+    r"(?:\s+on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\s+yesterday|\s+today)?"
+    r"(?:\s+(?:in|under)\s+(?:the|this|that|its|their)\s+(?:treaty|agreement|deal|accord|pact|memorandum|"
+    r"declaration|protocol|text))?(?:\s+not)?\s+to|"
     r"agreed on the need to|commit to|expressed their (?:\"|“)?clear commitment(?:\"|”)?|"
     r"expressed (?:their|its) commitment to|noted support|"
     r"(?:pledged|committed|promised)(?=\s+(?:an?\s+)?(?:initial\s+|additional\s+|further\s+|extra\s+)?"
     r"(?:about\s+|some\s+|around\s+|nearly\s+)?(?:[€$£]\s?)?[\d.,]+\s*(?:million|billion|bn|m)\b))",
     re.I,
 )
-COMMITMENT_MODALITY = [
-    ("pledged", "pledged"),
-    ("vowed", "pledged"),
-    ("promised", "pledged"),
-    ("committed", "pledged"),
-    ("undertook", "pledged"),
+COMMITMENT_MODALITY = [  # (stems: "pledged" and "pledges", "undertook" and "undertakes")
+    ("pledge", "pledged"),
+    ("vow", "pledged"),
+    ("promis", "pledged"),
+    ("commit", "pledged"),
+    ("undert", "pledged"),
     ("expressed", "expressed-commitment"),
     ("noted", "noted"),
-    ("agreed", "agreed"),
-    ("resolved", "agreed"),
-    ("commit", "pledged"),
+    ("agree", "agreed"),
+    ("resolve", "agreed"),
 ]
 BARE_VERBS = (
     "support", "dismantle", "strengthen", "promote", "continue", "fight", "combat", "prevent", "step up",
@@ -330,6 +345,13 @@ DAY_OFFSET = re.compile(
 NUMBERS = {"a": 1, "the": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # a week or a month counted from the article's date: "last week", "earlier this month", "next month"
 PERIOD = re.compile(r"\b(?P<rel>last|next|(?:earlier|later)\s+this|this)\s+(?P<unit>week|month)\b", re.I)
+# a named month, for when something took place: "in March", "in March 2023", "in early March", "in
+# mid-March" (early, mid and late stay the whole month); "on 5 March" is a day (DATE_RE), and "by
+# March", "since March" or "until March" a limit, which take no "in"
+NAMED_MONTH = re.compile(
+    r"\b(?:[Ii]n|[Dd]uring)\s+(?:(?:early|mid|late)[\s-]+)?(?P<month>January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b(?:\s+(?P<year>\d{4})\b)?(?![\s,]+\d)"
+)
 # the week a weekday is in: "on Tuesday last week"
 WEEK_AFTER_DAY = re.compile(r"\s+(?:of\s+)?(?P<rel>last|this|next)\s+week\b(?!['’]s)", re.I)
 # words before a period that make it a limit or another time ("by next week", "since last month",
@@ -348,6 +370,8 @@ TITLE_AFTER = re.compile(
     rf"(?:\s+(?:of|for)\s+(?P<of>[^,.;]{{2,60}}))?",
     re.I,
 )
+# a capitalised title right before a name: "Prime Minister NAME", "Interior Minister NAME"
+BARE_TITLE = re.compile(rf"\b(?=[A-Z])(?i:{POST_RE})\s+$")
 # a word before a title: "Italy's new interior minister"
 TITLE_ADJECTIVE = re.compile(r"\s(?:new|former|acting|outgoing|incoming|newly appointed)\s+$", re.I)
 COUNTERPART = re.compile(r"(?:his|her|their)\s+(?P<dem>\w+)\s+counterparts?\s*,?\s*$")
@@ -402,6 +426,8 @@ SETTLED = re.compile(
     r"\b(?:is|are)\s+to\s+(?!be\b|have\b|meet\b)|"
     r"\b(?:will|shall)\s+(?!be\b|have\b|not\b|never\b|meet\b|gather\b)(?=[a-z])"
 )
+# a clause with its own subject that states a settled undertaking: ", and a committee will check"
+_NEXT_SETTLED = r",\s+(?:and|but|while)\s+(?=(?:[\w'’-]+\s+){1,4}(?:will|shall|is to|are to)\s)"
 # where a settled undertaking's clause ends
 SETTLED_END = re.compile(r"[.;]|,\s+(?:and|but|while|as|which|including)\b|,\s+(?=[a-z]+\s+(?:will|are to|is to)\b)")
 # the parties as a whole, in what their side says they would do
@@ -456,10 +482,10 @@ COOPERATION_BETWEEN = re.compile(r"\bcooperation between\b(?P<left>.+?)\band\b(?
 GATED = (
     MEETING_NOUNS, MEETING_HEAD, OTHER_MEETING, FUTURE, PARTICIPATION, ORGANISED, HOSTED, ONLINE, NEGATED_PRESENCE,
     BACKGROUND, CRITIC_VERBS, SPEECH, STRESS, COMMUNICATION, COMMITMENT, GENERIC_AGREEMENT, AGREEMENT_VERBS,
-    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, PERIOD, HELD, TOOK_PLACE, CAPITAL_OF,
-    TITLE_BEFORE, TITLE_AFTER, STATED_WOULD, RECEIVED, COUNTERPART, SPEAKER_VERB, SAID_BY, SAID, SAID_IN,
-    CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN, WORK_TOGETHER, TWO_SIDES, UNION_AGENCY, LAUNCHES_PARTNERSHIP,
-    IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
+    SIGNED, COLLECTIVE, COOPERATION, FUND_RE, DATE_RE, RELATIVE_DAYS, DAY_OFFSET, PERIOD, NAMED_MONTH, HELD,
+    TOOK_PLACE, CAPITAL_OF, TITLE_BEFORE, TITLE_AFTER, STATED_WOULD, RECEIVED, COUNTERPART, SPEAKER_VERB, SAID_BY,
+    SAID, SAID_IN, CLAIM_CLAUSE, SIGNED_IT, COOPERATION_BETWEEN, WORK_TOGETHER, TWO_SIDES, UNION_AGENCY,
+    LAUNCHES_PARTNERSHIP, IN_COOPERATION_WITH, REPORTED, AND_SAID, ACCORDING_TO,
     *(pattern for pattern, _cls, _base in AGREEMENT_NOUNS),
 )  # fmt: skip
 _GATE = KeywordGate(list(GATED))
@@ -516,6 +542,40 @@ def period_days(rel: str, unit: str, published: dt.date, future: bool = False) -
         first = published
     else:  # behind it
         last = published
+    return (first, last) if first <= last else None
+
+
+def month_days(
+    month: int, year: int | None, published: dt.date, future: bool = False
+) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a named month ("in March", "in March 2023") as the article dated
+    ``published`` can mean it; None when it holds no such day ("met in June 2024" in May 2024).
+
+    Without a year the month is the last one of its name up to the article's (the next one from
+    it when ``future``: "will meet in March"); the article's own month ends at its day, or when
+    ``future`` starts there.
+
+    >>> [d.isoformat() for d in month_days(3, None, dt.date(2024, 5, 15))]
+    ['2024-03-01', '2024-03-31']
+    >>> [d.isoformat() for d in month_days(11, None, dt.date(2024, 5, 15))]
+    ['2023-11-01', '2023-11-30']
+    >>> [d.isoformat() for d in month_days(3, None, dt.date(2024, 5, 15), future=True)]
+    ['2025-03-01', '2025-03-31']
+    >>> [d.isoformat() for d in month_days(5, None, dt.date(2024, 5, 15))]
+    ['2024-05-01', '2024-05-15']
+    """
+    if year is None:
+        year = published.year
+        if not future and month > published.month:
+            year -= 1
+        elif future and month < published.month:
+            year += 1
+    first = dt.date(year, month, 1)
+    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    if future:
+        first = max(first, published)
+    else:
+        last = min(last, published)
     return (first, last) if first <= last else None
 
 
@@ -1004,7 +1064,11 @@ class Extractor:
                     draft, sentence, m.end(), hits
                 )
                 if not found:
-                    if self._untitled_person(text, name, start, m.end(), sentence):
+                    # a title naming no state that the text does not fix ("Prime Minister NAME"): the
+                    # person, without a post or whom they represent (a post needs its state)
+                    if self._untitled_person(text, name, start, m.end(), sentence) or BARE_TITLE.search(
+                        text, max(sentence.start, start - 40), start
+                    ):
                         pid = slug(name)
                         draft.entity(pid, type="Person", label=name)
                         draft.mention(pid, start, start + len(name))
@@ -1018,6 +1082,8 @@ class Extractor:
                     post_label = post_label.replace(owner, self.registry.actors[actor].label)
                     if not draft.entity(actor, registry=actor).mentions:
                         draft.mention(actor, *title_span)  # as a ministry is named by its minister's title
+                if not draft.entity(actor, registry=actor).mentions:
+                    draft.mention(actor, *title_span)  # "Home Secretary": the title names the state
                 pid = slug(name)
                 draft.entity(pid, type="Person", label=name)
                 draft.mention(pid, start, start + len(name))
@@ -1239,7 +1305,21 @@ class Extractor:
         ]
         if earlier and self.registry.actors[earlier[-1].object].type == "State":
             return earlier[-1].object
-        return None
+        # the government or lawmakers of a state named last before the title in the sentence, by
+        # name or demonym ("the British government", "British lawmakers")
+        governments = [
+            (h.start, h.actor)
+            for h in self._hits_in(hits, sentence.start, post_start)
+            if GOVERNMENT_AFTER.match(text, h.end) or GOVERNMENT_END.search(text, h.start, h.end)
+        ]
+        if self.gazetteer.demonym_re:
+            governments += [
+                (sentence.start + dm.start(), self.gazetteer.demonyms[dm.group(1)])
+                for dm in self.gazetteer.demonym_re.finditer(text[sentence.start : post_start])
+                if GOVERNMENT_AFTER.match(text, sentence.start + dm.end())
+            ]
+        states = [actor for _at, actor in sorted(governments) if self.registry.actors[actor].type == "State"]
+        return states[-1] if states else None
 
     def _counterpart(
         self, draft: _Draft, sentence: _Sentence, prefix: str, window_start: int
@@ -1631,9 +1711,13 @@ class Extractor:
         span. Only a phrase outside quotations, not a limit ("by next week") or another time ("after
         last week's talks"), in a clause (between commas) that names one of ``cues``: in "said the
         treaty met the concerns of the court, which ruled last month" the month is the ruling's."""
-        if published is None or not s.may_match(PERIOD):
+        if published is None or not (s.may_match(PERIOD) or s.may_match(NAMED_MONTH)):
             return None
-        for m in PERIOD.finditer(s.text, s.body):
+        found = [] if not s.may_match(PERIOD) else list(PERIOD.finditer(s.text, s.body))
+        if s.may_match(NAMED_MONTH):
+            found = sorted([*found, *NAMED_MONTH.finditer(s.text, s.body)], key=lambda m: m.start())
+        pub = dt.date.fromisoformat(published)
+        for m in found:
             if s.inside_quote(s.start + m.start()) or NOT_A_PERIOD.search(s.text, 0, m.start()):
                 continue
             start = max([s.body] + [s.text.rfind(c, 0, m.start()) + 1 for c in ",;:"])
@@ -1641,10 +1725,12 @@ class Extractor:
             clause = s.text[start : min(ends, default=len(s.text))]
             if cues and not any(cue.search(clause) for cue in cues):
                 continue
-            rel = re.sub(r"\s+", " ", fold(m.group("rel")))
-            days = period_days(
-                rel, fold(m.group("unit")), dt.date.fromisoformat(published), bool(FUTURE_TENSE.search(clause))
-            )
+            future = bool(FUTURE_TENSE.search(clause))
+            if m.re is NAMED_MONTH:
+                year = m.group("year")
+                days = month_days(MONTHS[fold(m.group("month"))], int(year) if year else None, pub, future)
+            else:
+                days = period_days(re.sub(r"\s+", " ", fold(m.group("rel"))), fold(m.group("unit")), pub, future)
             if days:
                 return days[0].isoformat(), days[1].isoformat(), (s.start + m.start(), s.start + m.end())
         return None
@@ -2056,8 +2142,12 @@ class Extractor:
                 if modality is None:
                     continue
                 rest_start = m.end() if not verb.startswith("noted") else m.start() + len("noted ")
+                negative = re.search(r"\snot\s+to$", m.group())
+                if negative:  # "undertakes not to send": the undertaking is not to
+                    rest_start = m.start() + negative.start() + 1
                 tail = text[rest_start : s.end]
-                cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b", tail)
+                # (", and a committee will check ...": another clause, with its own subject)
+                cut = re.search(r"[.;]|,\s+(?:including|which|while|as)\b|" + _NEXT_SETTLED, tail)
                 clause = tail[: cut.start()] if cut else tail
                 if s.may_match(REPORTED) and REPORTED.search(text, s.start, m.start()):
                     continue  # "X said ten countries had pledged to ...": part of X's claim
@@ -2080,7 +2170,11 @@ class Extractor:
                     mention = (m.start() if index == 0 and not verb.startswith("noted") else p_start, p_end)
                     draft.mention(cid, *mention)
                     subject = text[s.start : m.start()]
-                    named = [h for h in self._hits_in(hits, s.start, m.start()) if not self._negated(s, h.start, h.end)]
+                    named = [
+                        h
+                        for h in self._hits_in(hits, s.start, m.start())
+                        if not self._negated(s, h.start, h.end) or self._negative_undertaking(s, h.start, m)
+                    ]
                     # the last collective phrase, nearest the verb
                     collective = ([None, *COLLECTIVE.finditer(subject)])[-1]
                     if collective:
@@ -2111,6 +2205,15 @@ class Extractor:
                                 object_is_literal=True,
                             )
                     self._topics(draft, cid, piece if len(pieces) > 1 else text[m.start() : s.end], (p_start, p_end))
+
+    @staticmethod
+    def _negative_undertaking(s: _Sentence, hit_start: int, m: re.Match[str]) -> bool:
+        """Whether every denial in the clause of a party named at ``hit_start`` comes after the verb
+        of the commitment ``m``: "Rwanda undertakes not to send ..." is an undertaking, and "not"
+        denies nothing of Rwanda's part in it."""
+        verb_end = m.start("verb") + len(m.group("verb").split()[0]) - s.start
+        left = max(s.text.rfind(c, 0, hit_start - s.start) for c in ",;:(") + 1
+        return s.denied is None and not any(left <= a < verb_end for a, _b in s.negations())
 
     def _settled_commitments(
         self,

@@ -105,7 +105,12 @@ def bounds(draft: Annotation, subject: str) -> tuple[str, str] | None:
     assert set(found) == {"notBefore", "notAfter"}
     for r in found.values():
         assert r.object_is_literal and r.datatype == "date"
-        assert re.fullmatch(r"(?:earlier |later )?(?:last|this|next) (?:week|month)", r.evidence[0].text, re.I)
+        assert re.fullmatch(
+            r"(?:earlier |later )?(?:last|this|next) (?:week|month)"
+            r"|(?:in|during) (?:(?:early|mid|late)[ -])?[A-Z][a-z]+(?: \d{4})?",
+            r.evidence[0].text,
+            re.I,
+        )
     return found["notBefore"].object, found["notAfter"].object
 
 
@@ -153,6 +158,76 @@ def test_a_week_or_a_month_gives_its_first_and_last_day(
     assert dates(draft, "meeting") == []
 
 
+# -- 1c. named months: "in March", "in March 2023", "in early March" ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when", "published", "expected"),
+    [
+        (MET, "in March", "2024-05-15", ("2024-03-01", "2024-03-31")),
+        (MET, "in March 2023", "2024-05-15", ("2023-03-01", "2023-03-31")),
+        (MET, "in February", "2024-05-15", ("2024-02-01", "2024-02-29")),
+        # early, mid and late stay the whole month
+        (MET, "in early March", "2024-05-15", ("2024-03-01", "2024-03-31")),
+        (MET, "in mid-March", "2024-05-15", ("2024-03-01", "2024-03-31")),
+        (MET, "in late March", "2024-05-15", ("2024-03-01", "2024-03-31")),
+        # a month after the article's, in the past tense and without a year: the previous year's
+        (MET, "in November", "2024-05-15", ("2023-11-01", "2023-11-30")),
+        # in the future tense: the next one of its name
+        (WILL, "in June", "2024-05-15", ("2024-06-01", "2024-06-30")),
+        (WILL, "in March", "2024-05-15", ("2025-03-01", "2025-03-31")),
+        # the article's own month: up to its day, or from it
+        (MET, "in May", "2024-05-15", ("2024-05-01", "2024-05-15")),
+        (WILL, "in May", "2024-05-15", ("2024-05-15", "2024-05-31")),
+    ],
+)
+def test_a_named_month_gives_its_first_and_last_day(
+    sentence: str, when: str, published: str, expected: tuple[str, str]
+) -> None:
+    draft = draft_of(sentence.format(when=when), published=published)
+    assert bounds(draft, "meeting") == expected
+    assert dates(draft, "meeting") == []
+
+
+def test_a_document_signed_in_a_named_month_has_its_bounds() -> None:
+    draft = draft_of("Italy and Libya signed a memorandum of understanding in March 2023.", published="2023-06-20")
+    assert bounds(draft, "mou") == ("2023-03-01", "2023-03-31")
+    assert ("italy", "partyTo", "mou") in facts(draft)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The interior ministers of Italy and Libya met in Rome on 5 March 2024.",
+        "The interior ministers of Italy and Libya met in Rome in March, on 5 March.",
+        "In March the interior ministers of Italy and Libya met in Rome on 5 March.",
+    ],
+)
+def test_a_day_wins_over_a_named_month(sentence: str) -> None:
+    draft = draft_of(sentence, published="2024-05-15")
+    assert dates(draft, "meeting") == ["2024-03-05"]
+    assert bounds(draft, "meeting") is None
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        # limits: no "in"
+        "The talks had been planned since March.",
+        "Italy wants the talks to produce a plan by March.",
+        "Italy wants the talks to go on until March.",
+        # another event's time, in another clause
+        "Italy said the talks met the concerns of the court, which ruled in March that the plan was unlawful.",
+        # inside a quotation
+        'Italy\'s minister said: "We met the Libyans in March, and we will meet them again."',
+    ],
+)
+def test_named_months_of_limits_other_events_and_quotations_give_no_bounds(second: str) -> None:
+    draft = draft_of("The interior ministers of Italy and Libya met in Rome. " + second, published="2024-05-15")
+    assert ("italy", "participatedIn", "meeting") in facts(draft)
+    assert bounds(draft, "meeting") is None
+
+
 @pytest.mark.parametrize(
     ("sentence", "when", "published"),
     [
@@ -160,6 +235,7 @@ def test_a_week_or_a_month_gives_its_first_and_last_day(
         (MET, "earlier this week", "2024-05-13"),  # a Monday
         (WILL, "later this week", "2024-05-19"),  # a Sunday
         (WILL, "later this month", "2024-01-31"),
+        (MET, "in June 2024", "2024-05-15"),  # a month after the article, in the past tense
     ],
 )
 def test_a_period_that_holds_no_day_gives_no_bounds(sentence: str, when: str, published: str) -> None:
@@ -491,3 +567,86 @@ def test_a_host_named_outright_is_not_displaced_by_who_welcomed_the_guests() -> 
         )
     )
     assert ("robert-abela", "hosted", "meeting") in got and ("ian-borg", "hosted", "meeting") not in got
+
+
+# -- 3b. commitment verbs in the present tense, and undertakings not to do something -------------
+
+
+@pytest.mark.parametrize(
+    "verb",
+    ["undertakes to", "pledges to", "commits itself to", "committed itself to", "vows to", "promises to"],
+)
+def test_a_commitment_verb_in_the_present_tense_is_a_pledge(verb: str) -> None:
+    draft = draft_of(f"Italy and Libya signed a treaty on Monday. Libya {verb} provide equipment to the coast guard.")
+    commitment = next(e.id for e in draft.entities if e.type == "Commitment")
+    assert {("libya", "partyTo", commitment), (commitment, "modality", "modality:pledged")} <= facts(draft)
+
+
+def test_an_undertaking_not_to_do_something_is_a_commitment_of_its_party() -> None:
+    draft = draft_of(
+        "Italy and Libya signed a treaty on Monday. Libya undertakes in the treaty not to send anyone relocated "
+        "from Italy to a third country, and a monitoring committee will check how both governments apply it."
+    )
+    got = facts(draft)
+    undertaking = next(e for e in draft.entities if e.type == "Commitment" and "undertakes" in e.mentions[0].text)
+    assert undertaking.mentions[0].text.startswith("undertakes in the treaty not to send")
+    assert undertaking.mentions[0].text.endswith("to a third country")  # the committee's clause is its own
+    assert {("libya", "partyTo", undertaking.id), (undertaking.id, "modality", "modality:pledged")} <= got
+    description = next(
+        r.object for r in draft.relations if r.subject == undertaking.id and r.predicate == "description"
+    )
+    assert description.lower().startswith("not to send")  # not "send anyone ...": the undertaking is not to
+    committee = next(e for e in draft.entities if e.type == "Commitment" and "committee" in e.mentions[0].text)
+    assert (committee.id, "modality", "modality:agreed") in got
+
+
+def test_a_denial_before_the_commitment_verb_still_denies_the_party() -> None:
+    draft = draft_of("Italy and Libya signed a treaty on Monday. Libya has not pledged to send anyone to Italy.")
+    assert not any(r.subject == "libya" and r.object.startswith("commitment") for r in draft.relations)
+
+
+# -- 5b. persons whose title names no state ------------------------------------------------------
+
+
+def test_a_title_only_one_state_gives_names_that_state() -> None:
+    draft = draft_of("Home Secretary James Cleverly signed the treaty with Rwanda in Kigali on Tuesday.")
+    got = facts(draft)
+    post = "united-kingdom-home-secretary"
+    assert {("james-cleverly", "holdsPost", post), ("james-cleverly", "represents", "united-kingdom")} <= got
+    assert (post, "postIn", "united-kingdom") in got
+
+
+@pytest.mark.parametrize(
+    ("sentence", "state"),
+    [
+        # the lawmakers or the government of a state, named last before the title in the sentence
+        (
+            "British lawmakers backed the bill that declares Rwanda a safe country, keeping alive Prime Minister "
+            "Rishi Sunak's plan.",
+            "united-kingdom",
+        ),
+        ("The Italian government welcomed the plan, and Interior Minister Rishi Sunak backed it.", "italy"),
+        ("Italy and the Tunisian authorities backed the plan of Prime Minister Rishi Sunak.", "tunisia"),
+    ],
+)
+def test_a_title_without_a_state_takes_the_government_named_before_it(sentence: str, state: str) -> None:
+    got = facts(draft_of(sentence))
+    assert ("rishi-sunak", "represents", state) in got
+    assert any(s == "rishi-sunak" and p == "holdsPost" and o.startswith(state + "-") for s, p, o in got)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Prime Minister Boris Johnson received them in London.",
+        "Rwanda was declared safe, and Prime Minister Boris Johnson received them.",  # a state, not its government
+        "Interior Minister Boris Johnson received them in Rome.",  # Rome is a place here
+    ],
+)
+def test_a_title_whose_state_is_not_fixed_gives_the_person_without_a_post(sentence: str) -> None:
+    draft = draft_of("The interior ministers of Italy and Libya met on Monday. " + sentence)
+    person = next(e for e in draft.entities if e.type == "Person")
+    assert person.id == "boris-johnson" and person.mentions[0].text == "Boris Johnson"
+    assert ("boris-johnson", "hosted", "meeting") in facts(draft)
+    assert not any(e.type == "Post" for e in draft.entities)  # no post without its state, and no state guessed
+    assert not any(r.subject == "boris-johnson" and r.predicate in ("holdsPost", "represents") for r in draft.relations)
