@@ -2189,6 +2189,10 @@ class Extractor:
                         if meeting and (collective or not subject.strip() or verb.startswith("noted"))
                         else []
                     )
+                    if not parties and collective and document and BOTH_SIDES.fullmatch(collective.group()):
+                        # no meeting: "the two sides", "both governments" are the parties of the document
+                        sides = self._parties_of(draft, [document], "partyTo")
+                        parties = sides if len(sides) >= 2 else []
                     for party in parties:
                         draft.relate(party, "partyTo", cid, (s.start, s.end), 0.6)
                     draft.relate(cid, "modality", f"modality:{modality}", (m.start(), m.end()), 0.7)

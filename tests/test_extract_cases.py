@@ -111,6 +111,15 @@ def test_the_two_sides_are_the_parties_named_before() -> None:
     assert ("italy", "cooperatesWith", "libya") in facts(draft)
 
 
+@pytest.mark.parametrize("sides", ["The two sides pledged", "Both governments committed themselves"])
+def test_the_two_sides_of_a_document_are_the_parties_of_their_commitment(sides: str) -> None:
+    draft = draft_of(f"Italy and Libya signed a memorandum on 2 February 2017. {sides} to set up a joint committee.")
+    assert parties(draft, "commitment-joint-committee") == {"italy", "libya"}
+    # a document with one party named has no two sides to stand for
+    draft = draft_of(f"Italy signed a memorandum on 2 February 2017. {sides} to set up a joint committee.")
+    assert parties(draft, "commitment-joint-committee") == set()
+
+
 # -- what must not become a fact ------------------------------------------------------------------
 
 
