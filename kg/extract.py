@@ -175,7 +175,9 @@ NEGATION = re.compile(
 )
 NEGATED_PRESENCE = re.compile(
     r"\b(?:(?:was|were|is|are)\s+not\s+(?:part of|present|represented|among|included)|"
-    r"did\s+not\s+(?:attend|take part|join|sign|participate)|stayed away|declined to (?:attend|sign|join))\b",
+    r"(?:did|does|do)(?:\s+not|n't)\s+(?:attend|take part|join|sign|participate)|"
+    r"(?:had|has|have)(?:\s+not|n't|\s+never)\s+(?:yet\s+)?(?:attended|taken part|joined|signed|participated)|"
+    r"never\s+(?:attended|took part|joined|signed|participated)|stayed away|declined to (?:attend|sign|join))\b",
     re.I,
 )
 BACKGROUND = re.compile(
@@ -420,7 +422,7 @@ DOCUMENT_AIMS = re.compile(
 )
 # a statement with its source after it: "..., according to the UN refugee agency"
 ACCORDING_TO = re.compile(r"(?<=\S),\s+according to\b")
-SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) it\b")
+SIGNED_IT = re.compile(r"\b(?:signed|adopted|endorsed|approved|initialled) (?:it|the (?:final )?(?:text|document))\b")
 # an undertaking stated as settled: "patrols are to resume", "preparations will begin", "X will back"
 SETTLED = re.compile(
     r"\b(?:is|are)\s+to\s+(?!be\b|have\b|meet\b)|"

@@ -73,6 +73,34 @@ def test_the_other_side_of_an_agreement_signed_with_is_a_party(
     assert parties(draft_of(sentence), document) == expected
 
 
+def signatories(draft: Annotation, document: str) -> set[str]:
+    return {r.subject for r in draft.relations if r.predicate == "signed" and r.object == document}
+
+
+AGREED = "Italy and Libya agreed a memorandum of understanding on 2 February 2017. "
+MINISTERS = "Italy's interior minister, Marco Minniti, and Libya's prime minister, Fayez al-Sarraj,"
+
+
+@pytest.mark.parametrize("what", ["it", "the text", "the final text", "the document"])
+def test_signing_the_text_is_signing_the_document_named_before(what: str) -> None:
+    draft = draft_of(f"{AGREED}{MINISTERS} signed {what} in Rome.", published="2017-02-05")
+    assert signatories(draft, "mou") == {"marco-minniti", "fayez-al-sarraj"}
+    # with no document named before, "the text" is no document
+    draft = draft_of(f"{MINISTERS} signed {what} in Rome.", published="2017-02-05")
+    assert not signatories(draft, "mou")
+
+
+@pytest.mark.parametrize(
+    "denial", ["had not signed", "hadn't signed", "has not yet signed", "has never signed", "never signed"]
+)
+def test_a_person_who_had_not_signed_is_no_signatory(denial: str) -> None:
+    draft = draft_of(
+        f"{AGREED}Italy's interior minister, Marco Minniti, {denial} it by Friday.", published="2017-02-05"
+    )
+    assert signatories(draft, "mou") == set()
+    assert parties(draft, "mou") == {"italy", "libya"}
+
+
 # -- coreference ----------------------------------------------------------------------------------
 
 
