@@ -256,6 +256,13 @@ SIGNED_WITH = re.compile(
     re.I,
 )
 
+# "in cooperation with", "together with", "in consultation with": who helped, not a party
+WITH_HELPER = re.compile(
+    r"\b(?:cooperation|co-operation|together|along|partnership|consultation|coordination|conjunction|talks|"
+    r"negotiations|discussions)\s*$",
+    re.I,
+)
+
 
 def _names_document(words: str) -> bool:
     """Whether ``words`` name a document ("a new deal", "the memorandum of understanding")."""
@@ -272,13 +279,6 @@ def _with_names_a_party(document: str, after: str) -> bool:
         return _names_document(document)
     return bool(re.match(r"\s+(?:a|an|the)\b", after)) and _names_document(" ".join(after.split()[:6]))
 
-
-# "in cooperation with", "together with", "in consultation with": who helped, not a party
-WITH_HELPER = re.compile(
-    r"\b(?:cooperation|co-operation|together|along|partnership|consultation|coordination|conjunction|talks|"
-    r"negotiations|discussions)\s*$",
-    re.I,
-)
 
 CONTINUES = re.compile(
     r"(?:It|They|This|Under (?:the|its|this)|The (?:deal|agreement|memorandum|protocol|declaration|plan|text|"
@@ -509,6 +509,11 @@ def _day_shift(m: re.Match[str]) -> int:
     return -n if fold(m.group("dir")) in ("before", "earlier") else n
 
 
+def _month_end(first: dt.date) -> dt.date:
+    """The last day of the month that starts on ``first``."""
+    return (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+
+
 def period_days(rel: str, unit: str, published: dt.date, future: bool = False) -> tuple[dt.date, dt.date] | None:
     """The first and last day of a week or month named relative to ``published`` (weeks run Monday
     to Sunday); None when the period holds no day ("earlier this month" on the 1st).
@@ -529,13 +534,13 @@ def period_days(rel: str, unit: str, published: dt.date, future: bool = False) -
         last = first + 6 * day
     else:
         first = published.replace(day=1)
-        last = (first + 31 * day).replace(day=1) - day
+        last = _month_end(first)
     if rel == "last":
         last = first - day
         first = last - 6 * day if unit == "week" else last.replace(day=1)
     elif rel == "next":
         first = last + day
-        last = first + 6 * day if unit == "week" else (first + 31 * day).replace(day=1) - day
+        last = first + 6 * day if unit == "week" else _month_end(first)
     elif rel == "earlier this":
         last = published - day
     elif rel == "later this":
@@ -573,7 +578,7 @@ def month_days(
         elif future and month < published.month:
             year += 1
     first = dt.date(year, month, 1)
-    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    last = _month_end(first)
     if future:
         first = max(first, published)
     else:
@@ -1082,10 +1087,10 @@ class Extractor:
                     owner = self.registry.actors[actor].label
                     actor = COMMISSION_OF[actor]
                     post_label = post_label.replace(owner, self.registry.actors[actor].label)
-                    if not draft.entity(actor, registry=actor).mentions:
-                        draft.mention(actor, *title_span)  # as a ministry is named by its minister's title
                 if not draft.entity(actor, registry=actor).mentions:
-                    draft.mention(actor, *title_span)  # "Home Secretary": the title names the state
+                    # the title names the body, as a ministry is named by its minister's title
+                    # ("Home Affairs Commissioner": the Commission; "Home Secretary": the United Kingdom)
+                    draft.mention(actor, *title_span)
                 pid = slug(name)
                 draft.entity(pid, type="Person", label=name)
                 draft.mention(pid, start, start + len(name))
