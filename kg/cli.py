@@ -724,7 +724,8 @@ def _check_date(value: str | None) -> str | None:
 @click.option(
     "--date",
     "published",
-    help="The article's date, YYYY-MM-DD (anchors 'on Sunday', and 'last week' as its first and last day).",
+    help="The article's date, YYYY-MM-DD: it anchors 'on Sunday', and 'last week' or 'in March' (a month "
+    "without a year) as their first and last day.",
 )
 @click.option("--id", "article_id", help="Article id  [default: the file name without .txt]")
 @click.option(
