@@ -591,8 +591,39 @@ def local_triples(ntriples: bytes) -> set[tuple[str, str, str]]:
     }
 
 
+def settled(server: Virtuoso | Oxigraph, quiet: float = 1.0, limit: float = 60.0) -> dict[str, str]:
+    """Waits until a stopped push's last request has landed; returns the pushed hashes by graph.
+
+    A push killed or interrupted after sending an update does not stop the server from applying it:
+    the server finishes the request on its own. Until then the graphs can still change, so this
+    reads the recorded hashes and the number of quads until they stay the same for `quiet` seconds.
+    """
+    client = Client(Endpoint(server.read_url))
+    hashes = f"SELECT ?g ?h WHERE {{ GRAPH <{PUSH_STATE_GRAPH}> {{ ?g ?p ?h }} }}"
+    quads = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    def look() -> tuple[dict[str, str], str]:
+        recorded = {str(g): str(h) for g, h in client.select(hashes, "reading the pushed hashes")[1]}
+        return recorded, str(client.select(quads, "counting quads")[1][0][0])
+
+    deadline = time.monotonic() + limit
+    seen, since = look(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "the server was still changing a minute after the push stopped"
+        time.sleep(0.2)
+        now = look()
+        if now != seen:
+            seen, since = now, time.monotonic()
+    return seen[0]
+
+
 def old_or_new(server: Virtuoso | Oxigraph, articles: list[str], old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """For each article graph on the server, "old" or "new"; fails if one is neither, complete."""
+    """For each article graph on the server, "old" or "new"; fails if one is neither, complete.
+
+    Reads once the stopped push's last request has landed; a graph is "new" exactly when the hash
+    recorded for it is the new one (a graph is swapped and its hash recorded in one update).
+    """
+    recorded = settled(server)
     states = []
     for graph in articles:
         triples = remote_triples(server, graph)
@@ -601,6 +632,8 @@ def old_or_new(server: Virtuoso | Oxigraph, articles: list[str], old: dict[str, 
         else:
             assert triples == local_triples(new[graph].ntriples), graph
             states.append("new")
+        if old[graph].sha256 != new[graph].sha256:
+            assert (recorded.get(graph) == new[graph].sha256) == (states[-1] == "new"), graph
     return states
 
 
