@@ -52,6 +52,7 @@ from kg.remote import (
     local_graphs,
     push_store,
     remote_graph_sizes,
+    remote_hashes,
     run_remote_query,
 )
 
@@ -596,15 +597,13 @@ def settled(server: Virtuoso | Oxigraph, quiet: float = 1.0, limit: float = 60.0
 
     A push killed or interrupted after sending an update does not stop the server from applying it:
     the server finishes the request on its own. Until then the graphs can still change, so this
-    reads the recorded hashes and the number of quads until they stay the same for `quiet` seconds.
+    reads what a push reads (the recorded hashes and the graphs' sizes) until it stays the same for
+    `quiet` seconds.
     """
     client = Client(Endpoint(server.read_url))
-    hashes = f"SELECT ?g ?h WHERE {{ GRAPH <{PUSH_STATE_GRAPH}> {{ ?g ?p ?h }} }}"
-    quads = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
-    def look() -> tuple[dict[str, str], str]:
-        recorded = {str(g): str(h) for g, h in client.select(hashes, "reading the pushed hashes")[1]}
-        return recorded, str(client.select(quads, "counting quads")[1][0][0])
+    def look() -> tuple[dict[str, str], dict[str, int]]:
+        return remote_hashes(client), remote_graph_sizes(client)
 
     deadline = time.monotonic() + limit
     seen, since = look(), time.monotonic()
