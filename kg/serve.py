@@ -49,6 +49,7 @@ import os
 import re
 import shutil
 import signal
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -474,6 +475,9 @@ class _Worker:
         self.process = ctx.Process(target=target, args=(*args, child), daemon=False)
         self.process.start()
         child.close()
+        # kill() may come from two threads at once (a start that fails while the pool closes):
+        # the pipe must be closed once, or the second close hits a descriptor reused elsewhere
+        self._killing = threading.Lock()
 
     def wait_ready(self, limit: float) -> None:
         """Block until the worker has opened its source. Raises KgError if it dies or takes too long."""
@@ -516,10 +520,12 @@ class _Worker:
         return reply
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.conn.close()
+        """Stop the process and close the pipe; safe to call again, and from several threads."""
+        with self._killing:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.conn.close()
 
 
 class WorkerPool:
@@ -541,27 +547,60 @@ class WorkerPool:
         self._replacing: set[asyncio.Task[None]] = set()
         self.closed = False
         self.scratch: Path | None = None  # a temporary folder the workers read (the store's dump), removed at close
+        # guards `workers` and `closed` against the threads that start workers: a worker started
+        # after close() took its list stops itself, so none outlives the pool
+        self._guard = threading.Lock()
 
     def _start_one(self) -> _Worker:
+        """Start one worker and wait until it is ready (runs in a thread of its own)."""
         worker = _Worker(self.target, self.args)
-        self.workers.add(worker)
+        with self._guard:
+            closed = self.closed
+            if not closed:
+                self.workers.add(worker)
+        if closed:
+            worker.kill()
+            raise KgError("the server stopped while a worker started", "kg serve", "start the server again")
         try:
             worker.wait_ready(START_LIMIT)
         except KgError:
-            self.workers.discard(worker)
+            with self._guard:
+                self.workers.discard(worker)
             raise
         return worker
 
     async def start(self) -> None:
-        """Start every worker and wait until each has opened the graph."""
-        started = await asyncio.gather(*(asyncio.to_thread(self._start_one) for _ in range(self.size)))
+        """Start every worker and wait until each has opened the graph.
+
+        When one fails, the others are waited for and stopped before its error is raised, so that
+        no thread is still starting a worker while the caller closes the pool.
+        """
+        results = await asyncio.gather(
+            *(asyncio.to_thread(self._start_one) for _ in range(self.size)), return_exceptions=True
+        )
+        started = [result for result in results if isinstance(result, _Worker)]
+        failed = [result for result in results if isinstance(result, BaseException)]
+        if failed:
+            for worker in started:
+                await asyncio.to_thread(worker.kill)
+                with self._guard:
+                    self.workers.discard(worker)
+            raise failed[0]
         for worker in started:
             self.free.put_nowait(worker)
 
     async def _replace(self) -> None:
-        worker = await asyncio.to_thread(self._start_one)
-        if self.closed:  # the server stopped while this one started
-            self.workers.discard(worker)
+        try:
+            worker = await asyncio.to_thread(self._start_one)
+        except KgError:
+            if self.closed:  # the server stopped before this one started
+                return
+            raise
+        with self._guard:
+            closed = self.closed  # the server stopped while this one started
+            if closed:
+                self.workers.discard(worker)
+        if closed:
             await asyncio.to_thread(worker.kill)
             return
         self.free.put_nowait(worker)
@@ -600,21 +639,24 @@ class WorkerPool:
 
     def _retire(self, worker: _Worker) -> None:
         worker.kill()
-        self.workers.discard(worker)
-        if self.closed:
-            return
+        with self._guard:
+            self.workers.discard(worker)
+            if self.closed:
+                return
         task = asyncio.get_running_loop().create_task(self._replace())
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
     async def close(self) -> None:
         """Stop every worker, and remove the scratch folder."""
-        self.closed = True
+        with self._guard:
+            self.closed = True
+            workers = list(self.workers)
+            self.workers.clear()
         for task in list(self._replacing):
             task.cancel()
-        for worker in list(self.workers):
+        for worker in workers:
             await asyncio.to_thread(worker.kill)
-        self.workers.clear()
         self.remove_scratch()
 
     def remove_scratch(self) -> None:

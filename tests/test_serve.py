@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import fcntl
@@ -13,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -26,7 +28,9 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from kg import serve as kg_serve
 from kg.cli import main
+from kg.errors import KgError
 from kg.query import list_queries, run_query
 from kg.serve import GRAPH_TYPES, RESULT_TYPES, _CountingSink, negotiate
 from kg.store import READ_LOCK
@@ -686,6 +690,84 @@ def test_serve_a_bad_graph_file_is_exit_3_with_its_place(tmp_path: Path, name: s
     assert "Traceback" not in result.stderr
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith("Error: ") and words in line and str(path) in line
+
+
+def test_serve_a_bad_graph_file_with_many_workers_is_exit_3_every_time(tmp_path: Path) -> None:
+    """Six workers fail to open the graph at nearly the same moment; the server still ends with one line.
+
+    (It once stopped with a traceback: the pool closed its workers while the threads starting
+    them were still closing the same pipes.)
+    """
+    path = tmp_path / "graph.jsonld"
+    path.write_text('{"@context": "http://127.0.0.1:9/c.jsonld"}\n', encoding="utf-8")
+    command = [sys.executable, "-m", "kg.cli", "serve", "--graph", str(path), "--port", "0", "--workers", "6"]
+    for _ in range(6):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 3 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith("Error: kg does not read JSON-LD")
+
+
+def _first_fails(marker: str, conn: object) -> None:
+    """A worker for the pool tests: the first to start fails at once; the others are ready 2 s later."""
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        time.sleep(2)
+        conn.send("ready")  # type: ignore[attr-defined]
+        with contextlib.suppress(EOFError, OSError):
+            conn.recv()  # type: ignore[attr-defined]
+        return
+    conn.send(KgError("this worker cannot open its graph", "test", "none"))  # type: ignore[attr-defined]
+
+
+def test_a_pool_that_fails_to_start_has_stopped_every_worker_when_it_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """start() raises the first worker's error only once the other workers are stopped too."""
+    made: list[kg_serve._Worker] = []
+
+    class Recorded(kg_serve._Worker):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)  # type: ignore[arg-type]
+            made.append(self)
+
+    monkeypatch.setattr(kg_serve, "_Worker", Recorded)
+    pool = kg_serve.WorkerPool(_first_fails, (str(tmp_path / "first"),), 3, 5.0, 5.0)
+
+    async def start_then_close() -> list[kg_serve._Worker]:
+        with pytest.raises(KgError, match="cannot open its graph"):
+            await pool.start()
+        alive = [worker for worker in made if worker.process.is_alive() or not worker.conn.closed]
+        await pool.close()
+        return alive
+
+    assert asyncio.run(start_then_close()) == []
+    assert len(made) == 3 and not pool.workers
+
+
+def _kill_at_gate(worker: kg_serve._Worker, gate: threading.Barrier, errors: list[BaseException]) -> None:
+    gate.wait()
+    try:
+        worker.kill()
+    except BaseException as exc:
+        errors.append(exc)
+
+
+def test_a_worker_killed_from_several_threads_at_once_stops_cleanly(tmp_path: Path) -> None:
+    """kill() from a failing start and from the pool's close at once: no error, the pipe closed once."""
+    for round_ in range(5):
+        (tmp_path / "first").touch()  # every worker of this test is a slow, healthy one
+        worker = kg_serve._Worker(_first_fails, (str(tmp_path / "first"),))
+        worker.wait_ready(30)
+        gate = threading.Barrier(6)
+        errors: list[BaseException] = []
+        threads = [threading.Thread(target=_kill_at_gate, args=(worker, gate, errors)) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [], (round_, errors)
+        assert not worker.process.is_alive() and worker.conn.closed
 
 
 # ---------------------------------------------------------------------------------------------
