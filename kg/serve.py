@@ -596,14 +596,8 @@ class WorkerPool:
             if self.closed:  # the server stopped before this one started
                 return
             raise
-        with self._guard:
-            closed = self.closed  # the server stopped while this one started
-            if closed:
-                self.workers.discard(worker)
-        if closed:
-            await asyncio.to_thread(worker.kill)
-            return
-        self.free.put_nowait(worker)
+        if not self.closed:  # else close() has stopped it: it was in the pool's workers by then
+            self.free.put_nowait(worker)
 
     async def submit(self, job: Any) -> Reply:
         """Run ``job`` on a free worker; the reply, or a 503 reply past the wait or the time limit."""

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -707,17 +708,17 @@ def test_serve_a_bad_graph_file_with_many_workers_is_exit_3_every_time(tmp_path:
         assert result.stderr.strip().splitlines()[-1].startswith("Error: kg does not read JSON-LD")
 
 
-def _first_fails(marker: str, conn: object) -> None:
+def _first_fails(marker: str, conn: Any) -> None:
     """A worker for the pool tests: the first to start fails at once; the others are ready 2 s later."""
     try:
         os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     except FileExistsError:
         time.sleep(2)
-        conn.send("ready")  # type: ignore[attr-defined]
+        conn.send("ready")
         with contextlib.suppress(EOFError, OSError):
-            conn.recv()  # type: ignore[attr-defined]
+            conn.recv()
         return
-    conn.send(KgError("this worker cannot open its graph", "test", "none"))  # type: ignore[attr-defined]
+    conn.send(KgError("this worker cannot open its graph", "test", "none"))
 
 
 def test_a_pool_that_fails_to_start_has_stopped_every_worker_when_it_says_so(
