@@ -195,6 +195,24 @@ def test_kill_9_at_random_moments_then_recover(tmp_path: Path) -> None:
     build(data, out)
     assert store_graphs(out) == expected
 
+    # 4. the random kills above can all miss the write phase (on a slow or busy machine its timing
+    #    shifts): then first builds into an empty store are killed at points spread through it,
+    #    until one lands in the middle of the writes
+    fresh, scratch = tmp_path / "fresh", tmp_path / "scratch"
+    if not partial:
+        start, end = build(data, scratch)
+        shutil.rmtree(scratch)
+        for attempt, fraction in enumerate([0.5, 0.3, 0.7, 0.4, 0.6, 0.2, 0.8, 0.35, 0.65, 0.45, 0.55, 0.25]):
+            shutil.rmtree(fresh, ignore_errors=True)
+            kill_during_build(data, fresh, start + fraction * (end - start), BATCHES[attempt % 2])
+            done, recorded = check_consistent(data, fresh, expected)
+            checked += done
+            if 0 < recorded < len(expected) - 4:
+                partial += 1
+                build(data, fresh)
+                assert store_graphs(fresh) == expected
+                break
+
     assert trials >= 10
     assert checked > 0 and partial > 0, (checked, partial)  # some kills came in the middle of writing
 

@@ -131,10 +131,17 @@ def answer(
 SELECT_ONE = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}}'
 
 
+def free_ports(count: int) -> list[int]:
+    """Distinct free loopback ports: each stays bound until all are picked, so none comes twice."""
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def run_cli(*args: str) -> Any:
@@ -419,7 +426,9 @@ class Virtuoso(Server):
 
     def __init__(self, folder: Path) -> None:
         super().__init__(folder)
-        self.sql_port = free_port()
+        # picked together: two separate picks can return the same port, and then Virtuoso's SQL
+        # listener takes it and its HTTP listener fails
+        self.port, self.sql_port = free_ports(2)
         ini = RECIPE_INI.read_text(encoding="utf-8").replace("@DIR@", str(folder))
         ini = ini.replace("127.0.0.1:11111", f"127.0.0.1:{self.sql_port}").replace("18890", str(self.port))
         (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
